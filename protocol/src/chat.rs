@@ -1,0 +1,125 @@
+//! Conversations and messages as clients see them.
+
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+
+use crate::ids::{AgentId, ClientId, ConversationId, MessageId, VisitorId};
+
+/// Longest message body, in characters (Unicode scalar values).
+pub const MAX_MESSAGE_CHARS: usize = 4000;
+
+/// A message text that has been checked: not blank, at most [`MAX_MESSAGE_CHARS`]
+/// characters, no control characters other than newlines and tabs. Surrounding white space
+/// is trimmed.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(transparent)]
+pub struct MessageBody(String);
+
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum MessageBodyError {
+    #[error("the message is empty")]
+    Empty,
+    #[error("the message is longer than {MAX_MESSAGE_CHARS} characters")]
+    TooLong,
+    #[error("the message contains control characters")]
+    ControlCharacter,
+}
+
+impl MessageBody {
+    pub fn parse(raw: &str) -> Result<Self, MessageBodyError> {
+        let text = raw.trim();
+        if text.is_empty() {
+            return Err(MessageBodyError::Empty);
+        }
+        if text.chars().count() > MAX_MESSAGE_CHARS {
+            return Err(MessageBodyError::TooLong);
+        }
+        if text.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
+            return Err(MessageBodyError::ControlCharacter);
+        }
+        Ok(Self(text.to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    pub fn into_string(self) -> String {
+        self.0
+    }
+}
+
+/// Who wrote a message.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Author {
+    Visitor { id: VisitorId },
+    Agent { id: AgentId, name: String },
+    System,
+}
+
+/// A stored message. `seq` numbers the messages of one conversation 1, 2, 3, … without
+/// gaps, in the order they were stored; clients resume from the last `seq` they saw.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Message {
+    pub id: MessageId,
+    pub conversation_id: ConversationId,
+    pub seq: i64,
+    /// The sender's client id, so the sender can match the message to its pending send.
+    pub client_id: Option<ClientId>,
+    pub author: Author,
+    pub body: String,
+    #[serde(with = "time::serde::rfc3339")]
+    pub created_at: OffsetDateTime,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ConversationStatus {
+    Open,
+    Closed,
+}
+
+/// A conversation as listed in the agents' inbox.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConversationSummary {
+    pub id: ConversationId,
+    pub visitor_id: VisitorId,
+    pub visitor_name: Option<String>,
+    pub status: ConversationStatus,
+    /// The `seq` of the newest message.
+    pub last_seq: i64,
+    #[serde(with = "time::serde::rfc3339")]
+    pub created_at: OffsetDateTime,
+    pub last_message: Option<Message>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn message_body_is_trimmed_and_checked() {
+        let cases: &[(&str, Result<&str, MessageBodyError>)] = &[
+            ("hello", Ok("hello")),
+            ("  hello\n", Ok("hello")),
+            ("two\nlines", Ok("two\nlines")),
+            ("merhaba 👋", Ok("merhaba 👋")),
+            ("", Err(MessageBodyError::Empty)),
+            (" \n\t ", Err(MessageBodyError::Empty)),
+            ("bell\u{7}", Err(MessageBodyError::ControlCharacter)),
+        ];
+        for (raw, expected) in cases {
+            let got = MessageBody::parse(raw);
+            assert_eq!(got.as_ref().map(MessageBody::as_str), expected.as_ref().map(|s| *s), "{raw:?}");
+        }
+    }
+
+    #[test]
+    fn message_body_counts_characters_not_bytes() {
+        let at_limit = "ğ".repeat(MAX_MESSAGE_CHARS);
+        assert!(MessageBody::parse(&at_limit).is_ok());
+        let over = "a".repeat(MAX_MESSAGE_CHARS + 1);
+        assert_eq!(MessageBody::parse(&over), Err(MessageBodyError::TooLong));
+    }
+}

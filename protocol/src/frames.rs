@@ -1,0 +1,108 @@
+//! WebSocket frames. Every frame is one JSON text frame with a `t` field naming its type.
+//!
+//! Frames that change state carry a client id `cid`; the server answers each with an
+//! [`ServerFrame::Ack`] or an [`ServerFrame::Error`] naming the same `cid`, and a retried
+//! frame with a `cid` the server has already stored is acknowledged again without being
+//! stored twice.
+
+use serde::{Deserialize, Serialize};
+
+use crate::chat::{ConversationSummary, Message};
+use crate::error::ErrorCode;
+use crate::ids::{AgentId, ClientId, ConversationId, SiteId, VisitorId};
+
+/// Frames a visitor's client sends on `/ws/visitor`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "t", rename_all = "snake_case", deny_unknown_fields)]
+pub enum VisitorFrame {
+    /// Send a message; opens the visitor's conversation if none is open.
+    Send { cid: ClientId, body: String },
+    /// Replay every message of the visitor's open conversation with `seq > after_seq`.
+    Resume { after_seq: i64 },
+    /// Keep-alive; answered with [`ServerFrame::Pong`].
+    Ping,
+}
+
+/// Frames an agent's client sends on `/ws/agent`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "t", rename_all = "snake_case", deny_unknown_fields)]
+pub enum AgentFrame {
+    /// Reply in a conversation of the agent's site.
+    Send { cid: ClientId, conversation_id: ConversationId, body: String },
+    /// Replay every message of the conversation with `seq > after_seq`.
+    Resume { conversation_id: ConversationId, after_seq: i64 },
+    /// Keep-alive; answered with [`ServerFrame::Pong`].
+    Ping,
+}
+
+/// Frames the server sends on both sockets.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "t", rename_all = "snake_case")]
+pub enum ServerFrame {
+    /// First frame on a visitor socket.
+    VisitorHello {
+        site_id: SiteId,
+        visitor_id: VisitorId,
+        /// The visitor's open conversation, if any: resume from your last seen `seq`.
+        conversation: Option<ConversationRef>,
+    },
+    /// First frame on an agent socket.
+    AgentHello { site_id: SiteId, agent_id: AgentId },
+    /// The message sent with `cid` is stored; `message.seq` is its place in the conversation.
+    Ack { cid: ClientId, message: Message },
+    /// A frame was refused. `cid` names it when the frame had one and could be read.
+    Error { cid: Option<ClientId>, code: ErrorCode, message: String },
+    /// A new message in a conversation this socket follows (including the sender's own
+    /// messages sent from another tab or device).
+    Message { message: Message },
+    /// A conversation was opened on the agent's site (agents only).
+    ConversationOpened { conversation: ConversationSummary },
+    /// Answer to a ping.
+    Pong,
+}
+
+/// Where a conversation stands, for resuming.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConversationRef {
+    pub id: ConversationId,
+    pub last_seq: i64,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use uuid::Uuid;
+
+    #[test]
+    fn visitor_send_frame_reads_as_documented() {
+        let cid = Uuid::nil();
+        let raw = format!(r#"{{"t":"send","cid":"{cid}","body":"hello"}}"#);
+        let frame: VisitorFrame = serde_json::from_str(&raw).expect("documented frame parses");
+        assert_eq!(frame, VisitorFrame::Send { cid: ClientId(cid), body: "hello".into() });
+    }
+
+    #[test]
+    fn frames_with_unknown_type_or_fields_are_refused() {
+        for raw in [
+            r#"{"t":"delete_everything"}"#,
+            r#"{"t":"ping","extra":1}"#,
+            r#"{"body":"no type"}"#,
+            r#"{"t":"send","cid":"not-a-uuid","body":"x"}"#,
+            "not json",
+        ] {
+            assert!(serde_json::from_str::<VisitorFrame>(raw).is_err(), "{raw}");
+        }
+    }
+
+    #[test]
+    fn server_error_frame_is_tagged() {
+        let frame = ServerFrame::Error {
+            cid: None,
+            code: ErrorCode::FrameTooLarge,
+            message: "too large".into(),
+        };
+        let json = serde_json::to_value(&frame).expect("serialises");
+        assert_eq!(json["t"], "error");
+        assert_eq!(json["code"], "frame_too_large");
+    }
+}

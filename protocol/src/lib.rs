@@ -1,0 +1,41 @@
+//! # Livedesk wire protocol
+//!
+//! Every type that crosses the wire between the server, the widget and the dashboard is
+//! defined here once, so the three cannot drift apart. `docs/protocol.md` describes the
+//! same frames for people writing their own clients.
+//!
+//! ## Layout
+//! - [`ids`]: typed identifiers (`SiteId`, `ConversationId`, …).
+//! - [`chat`]: conversations, messages and the validated [`chat::MessageBody`].
+//! - [`frames`]: WebSocket frames, `{"t": "<type>", …}` JSON text frames.
+//! - [`api`]: REST request and response bodies.
+//! - [`error`]: the stable error codes shared by REST and WebSocket errors.
+//!
+//! No IO lives here: the crate compiles for native targets and for `wasm32`.
+
+pub mod api;
+pub mod chat;
+pub mod error;
+pub mod frames;
+pub mod ids;
+
+pub use error::{ApiError, ErrorCode};
+
+/// Largest WebSocket text frame a client may send, in bytes. Larger frames are answered with
+/// [`ErrorCode::FrameTooLarge`] and the socket is closed with code 1009.
+pub const MAX_FRAME_BYTES: usize = 16 * 1024;
+
+/// Largest JSON body the REST API accepts, in bytes.
+pub const MAX_JSON_BODY_BYTES: usize = 64 * 1024;
+
+/// WebSocket close codes used by the server, beyond the standard ones.
+pub mod close_code {
+    /// The node is shutting down or restarting: reconnect (to any node) and resume.
+    pub const RESTART: u16 = 1012;
+    /// The frame was larger than [`crate::MAX_FRAME_BYTES`].
+    pub const TOO_LARGE: u16 = 1009;
+    /// The client could not keep up with its events; reconnect and resume.
+    pub const SLOW_CONSUMER: u16 = 4008;
+    /// The token is missing, expired or forged, or its account is gone.
+    pub const UNAUTHORIZED: u16 = 4001;
+}
