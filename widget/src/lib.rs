@@ -1,1 +1,38 @@
+//! # Livedesk visitor widget
+//!
+//! The chat a visitor sees. `loader.js` (in `static/`) runs in the host page, owns the
+//! public `window.Livedesk` API and the launcher bubble, and opens this widget in an
+//! iframe of the Livedesk origin (`/widget/frame`), so the host page's CSS and scripts
+//! cannot reach it and the visitor token never enters the host page.
+//!
+//! ## Layout
+//! - [`app`]: the `Widget`, which owns everything below and reacts to the page, the
+//!   socket and the loader.
+//! - [`session`]: `POST /api/v1/visitor/session` and the stored visitor token.
+//! - [`socket`]: the `/ws/visitor` WebSocket, keep-alive and reconnect delays.
+//! - [`transcript`]: which messages are on screen and where a new one goes (pure).
+//! - [`view`]: the frame's DOM.
+//! - [`wire`]: reading the server's JSON (frames, session answers).
+//! - [`host`]: `postMessage` to and from the loader.
+//! - [`params`], [`texts`]: the frame URL's settings and the English/Turkish texts.
+//! - [`dom`]: listeners and timers that clean up when dropped.
 
+pub mod app;
+pub mod dom;
+pub mod host;
+pub mod params;
+pub mod session;
+pub mod socket;
+pub mod texts;
+pub mod transcript;
+pub mod view;
+pub mod wire;
+
+use wasm_bindgen::prelude::wasm_bindgen;
+
+#[wasm_bindgen(start)]
+pub fn start() {
+    if let Err(error) = app::boot() {
+        web_sys::console::error_2(&"[livedesk] the widget could not start:".into(), &error);
+    }
+}
