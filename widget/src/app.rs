@@ -182,11 +182,14 @@ impl Widget {
     fn retry_later(&mut self) {
         self.live = false;
         self.socket = None;
-        self.view.set_status(Some(if self.attempts == 0 {
-            self.texts.connecting
-        } else {
+        // "Reconnecting" once the visitor has been connected (or has waited a while).
+        let reconnecting = self.ready_posted || self.attempts > 0;
+        let status = if reconnecting {
             self.texts.reconnecting
-        }));
+        } else {
+            self.texts.connecting
+        };
+        self.view.set_status(Some(status));
         let delay = retry_delay_ms(self.attempts, js_sys::Math::random());
         self.attempts = self.attempts.saturating_add(1);
         let me = self.me.clone();
@@ -207,7 +210,6 @@ impl Widget {
                     self.session = None;
                 }
                 log(&format!("socket closed ({code}), reconnecting"));
-                self.attempts = self.attempts.max(1);
                 self.retry_later();
             }
         }
