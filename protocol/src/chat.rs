@@ -34,7 +34,10 @@ impl MessageBody {
         if text.chars().count() > MAX_MESSAGE_CHARS {
             return Err(MessageBodyError::TooLong);
         }
-        if text.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
+        if text
+            .chars()
+            .any(|c| c.is_control() && c != '\n' && c != '\t')
+        {
             return Err(MessageBodyError::ControlCharacter);
         }
         Ok(Self(text.to_owned()))
@@ -111,7 +114,11 @@ mod tests {
         ];
         for (raw, expected) in cases {
             let got = MessageBody::parse(raw);
-            assert_eq!(got.as_ref().map(MessageBody::as_str), expected.as_ref().map(|s| *s), "{raw:?}");
+            assert_eq!(
+                got.as_ref().map(MessageBody::as_str),
+                expected.as_ref().map(|s| *s),
+                "{raw:?}"
+            );
         }
     }
 

@@ -28,9 +28,16 @@ pub enum VisitorFrame {
 #[serde(tag = "t", rename_all = "snake_case", deny_unknown_fields)]
 pub enum AgentFrame {
     /// Reply in a conversation of the agent's site.
-    Send { cid: ClientId, conversation_id: ConversationId, body: String },
+    Send {
+        cid: ClientId,
+        conversation_id: ConversationId,
+        body: String,
+    },
     /// Replay every message of the conversation with `seq > after_seq`.
-    Resume { conversation_id: ConversationId, after_seq: i64 },
+    Resume {
+        conversation_id: ConversationId,
+        after_seq: i64,
+    },
     /// Keep-alive; answered with [`ServerFrame::Pong`].
     Ping,
 }
@@ -51,7 +58,11 @@ pub enum ServerFrame {
     /// The message sent with `cid` is stored; `message.seq` is its place in the conversation.
     Ack { cid: ClientId, message: Message },
     /// A frame was refused. `cid` names it when the frame had one and could be read.
-    Error { cid: Option<ClientId>, code: ErrorCode, message: String },
+    Error {
+        cid: Option<ClientId>,
+        code: ErrorCode,
+        message: String,
+    },
     /// A new message in a conversation this socket follows (including the sender's own
     /// messages sent from another tab or device).
     Message { message: Message },
@@ -78,7 +89,13 @@ mod tests {
         let cid = Uuid::nil();
         let raw = format!(r#"{{"t":"send","cid":"{cid}","body":"hello"}}"#);
         let frame: VisitorFrame = serde_json::from_str(&raw).expect("documented frame parses");
-        assert_eq!(frame, VisitorFrame::Send { cid: ClientId(cid), body: "hello".into() });
+        assert_eq!(
+            frame,
+            VisitorFrame::Send {
+                cid: ClientId(cid),
+                body: "hello".into()
+            }
+        );
     }
 
     #[test]

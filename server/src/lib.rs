@@ -1,1 +1,35 @@
+//! # Livedesk server
+//!
+//! The axum application behind the `livedesk` binary: REST API, the visitor and agent
+//! WebSockets, the widget frame and the dashboard's files.
+//!
+//! ## Layout
+//! - [`app`]: builds the application from a [`config::Config`] and runs it until shutdown.
+//! - [`auth`]: agent login, access and refresh tokens, visitor tokens, passwords.
+//! - [`sites`]: tenants, their site keys and allowed origins; visitor sessions.
+//! - [`chat`]: conversations and messages: storing with per-conversation sequence numbers,
+//!   listing, replaying.
+//! - [`realtime`]: the WebSockets and the hub that fans events out across nodes via Redis.
+//! - [`web`]: the widget frame and static files of the widget and dashboard.
+//! - [`ops`]: health, metrics, logging.
+//! - [`admin`]: operator commands (`create-admin`, `demo-setup`, …).
+//!
+//! PostgreSQL is the source of truth; Redis carries events between nodes. A message is
+//! acknowledged only after its transaction committed.
 
+pub mod admin;
+pub mod app;
+pub mod auth;
+pub mod chat;
+pub mod config;
+pub mod db;
+pub mod error;
+pub mod extract;
+pub mod ops;
+pub mod realtime;
+pub mod sites;
+pub mod state;
+pub mod web;
+
+pub use app::Application;
+pub use config::Config;

@@ -84,12 +84,24 @@ mod tests {
     use CallState as S;
 
     const ALL_STATES: [S; 9] = [
-        S::Idle, S::Ringing, S::Connecting, S::Active, S::Ended,
-        S::Rejected, S::Missed, S::Cancelled, S::Failed,
+        S::Idle,
+        S::Ringing,
+        S::Connecting,
+        S::Active,
+        S::Ended,
+        S::Rejected,
+        S::Missed,
+        S::Cancelled,
+        S::Failed,
     ];
     const ALL_EVENTS: [E; 7] = [
-        E::Dial, E::Accept, E::Reject, E::RingTimeout, E::MediaConnected,
-        E::ConnectionFailed, E::HangUp,
+        E::Dial,
+        E::Accept,
+        E::Reject,
+        E::RingTimeout,
+        E::MediaConnected,
+        E::ConnectionFailed,
+        E::HangUp,
     ];
 
     #[test]

@@ -1,0 +1,4 @@
+//! Conversations and messages.
+
+pub mod routes;
+pub mod store;

@@ -1,0 +1,395 @@
+//! Storing and reading messages. Each message gets the next `seq` of its conversation in
+//! the transaction that inserts it, under the conversation row's lock, so seqs have no gaps
+//! and a message is durable before anyone is told about it.
+
+use livedesk_protocol::ErrorCode;
+use livedesk_protocol::chat::{
+    Author, ConversationStatus, ConversationSummary, Message, MessageBody,
+};
+use livedesk_protocol::frames::ConversationRef;
+use livedesk_protocol::ids::{AgentId, ClientId, ConversationId, MessageId, SiteId, VisitorId};
+use sqlx::{PgConnection, PgExecutor, PgPool};
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+use crate::error::{AppError, AppResult};
+
+/// Most messages returned by one replay or page.
+pub const PAGE_SIZE: i64 = 500;
+
+/// Who is sending, and so which conversation the message goes to.
+#[derive(Clone, Debug)]
+pub enum Sender {
+    /// Into the visitor's open conversation, opened if there is none.
+    Visitor(VisitorId),
+    /// Into a given open conversation of the agent's site.
+    Agent {
+        id: AgentId,
+        name: String,
+        conversation: ConversationId,
+    },
+}
+
+/// The result of a send.
+#[derive(Clone, Debug)]
+pub struct Appended {
+    pub message: Message,
+    pub visitor_id: VisitorId,
+    /// Set when this message opened the conversation.
+    pub opened: Option<ConversationSummary>,
+    /// The client id had been stored before: this is the earlier message, not a new one.
+    pub duplicate: bool,
+}
+
+pub async fn append(
+    db: &PgPool,
+    site: SiteId,
+    sender: Sender,
+    cid: ClientId,
+    body: MessageBody,
+) -> AppResult<Appended> {
+    let mut tx = db.begin().await?;
+    let (conversation, opened) = match &sender {
+        Sender::Visitor(visitor) => {
+            lock_or_open_visitor_conversation(&mut tx, site, *visitor).await?
+        }
+        Sender::Agent { conversation, .. } => (
+            lock_open_conversation(&mut tx, site, *conversation).await?,
+            None,
+        ),
+    };
+    if let Some(message) = find_by_client_id(&mut *tx, conversation.id, cid).await? {
+        tx.rollback().await?;
+        return Ok(Appended {
+            message,
+            visitor_id: conversation.visitor_id,
+            opened: None,
+            duplicate: true,
+        });
+    }
+    let seq = sqlx::query_scalar!(
+        "UPDATE conversations SET last_seq = last_seq + 1, last_message_at = now() WHERE id = $1 RETURNING last_seq",
+        conversation.id.0
+    )
+    .fetch_one(&mut *tx)
+    .await?;
+    let (kind, agent_id, agent_name) = match &sender {
+        Sender::Visitor(_) => (AuthorKind::Visitor, None, None),
+        Sender::Agent { id, name, .. } => (AuthorKind::Agent, Some(id.0), Some(name.clone())),
+    };
+    let row = sqlx::query_as!(
+        MessageRow,
+        r#"INSERT INTO messages (id, site_id, conversation_id, seq, client_id, author_kind, author_agent_id, author_name, body)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+           RETURNING id, conversation_id, seq, client_id, author_kind AS "author_kind: AuthorKind",
+                     author_agent_id, author_name, body, created_at,
+                     $10::uuid AS "visitor_id!""#,
+        Uuid::new_v4(),
+        site.0,
+        conversation.id.0,
+        seq,
+        cid.0,
+        kind as AuthorKind,
+        agent_id,
+        agent_name,
+        body.as_str(),
+        conversation.visitor_id.0,
+    )
+    .fetch_one(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    let message = row.into_message();
+    let opened = opened.map(|mut summary| {
+        summary.last_seq = message.seq;
+        summary.last_message = Some(message.clone());
+        summary
+    });
+    Ok(Appended {
+        message,
+        visitor_id: conversation.visitor_id,
+        opened,
+        duplicate: false,
+    })
+}
+
+struct Locked {
+    id: ConversationId,
+    visitor_id: VisitorId,
+}
+
+async fn lock_open_conversation(
+    tx: &mut PgConnection,
+    site: SiteId,
+    id: ConversationId,
+) -> AppResult<Locked> {
+    let row = sqlx::query!(
+        r#"SELECT visitor_id, status AS "status: DbStatus" FROM conversations WHERE site_id = $1 AND id = $2 FOR UPDATE"#,
+        site.0,
+        id.0
+    )
+    .fetch_optional(&mut *tx)
+    .await?
+    .ok_or_else(|| AppError::not_found("conversation"))?;
+    if row.status != DbStatus::Open {
+        return Err(AppError::new(
+            ErrorCode::Conflict,
+            "the conversation is closed",
+        ));
+    }
+    Ok(Locked {
+        id,
+        visitor_id: VisitorId(row.visitor_id),
+    })
+}
+
+async fn lock_or_open_visitor_conversation(
+    tx: &mut PgConnection,
+    site: SiteId,
+    visitor: VisitorId,
+) -> AppResult<(Locked, Option<ConversationSummary>)> {
+    let existing = sqlx::query_scalar!(
+        "SELECT id FROM conversations WHERE site_id = $1 AND visitor_id = $2 AND status = 'open' FOR UPDATE",
+        site.0,
+        visitor.0
+    )
+    .fetch_optional(&mut *tx)
+    .await?;
+    if let Some(id) = existing {
+        return Ok((
+            Locked {
+                id: ConversationId(id),
+                visitor_id: visitor,
+            },
+            None,
+        ));
+    }
+    // A concurrent first send from another tab may open it first: then the unique index
+    // on open conversations makes this insert a no-op and we lock theirs.
+    let id = ConversationId::new_random();
+    let inserted = sqlx::query!(
+        r#"INSERT INTO conversations (id, site_id, visitor_id) VALUES ($1, $2, $3)
+           ON CONFLICT (visitor_id) WHERE status = 'open' DO NOTHING
+           RETURNING created_at, (SELECT name FROM visitors WHERE id = $3) AS visitor_name"#,
+        id.0,
+        site.0,
+        visitor.0
+    )
+    .fetch_optional(&mut *tx)
+    .await?;
+    match inserted {
+        Some(row) => {
+            let summary = ConversationSummary {
+                id,
+                visitor_id: visitor,
+                visitor_name: row.visitor_name,
+                status: ConversationStatus::Open,
+                last_seq: 0,
+                created_at: row.created_at,
+                last_message: None,
+            };
+            Ok((
+                Locked {
+                    id,
+                    visitor_id: visitor,
+                },
+                Some(summary),
+            ))
+        }
+        None => Box::pin(lock_or_open_visitor_conversation(tx, site, visitor)).await,
+    }
+}
+
+async fn find_by_client_id(
+    db: impl PgExecutor<'_>,
+    conversation: ConversationId,
+    cid: ClientId,
+) -> AppResult<Option<Message>> {
+    let row = sqlx::query_as!(
+        MessageRow,
+        r#"SELECT m.id, m.conversation_id, m.seq, m.client_id, m.author_kind AS "author_kind: AuthorKind",
+                  m.author_agent_id, m.author_name, m.body, m.created_at, c.visitor_id
+           FROM messages m JOIN conversations c ON c.id = m.conversation_id
+           WHERE m.conversation_id = $1 AND m.client_id = $2"#,
+        conversation.0,
+        cid.0
+    )
+    .fetch_optional(db)
+    .await?;
+    Ok(row.map(MessageRow::into_message))
+}
+
+/// Messages of a conversation of `site` with `seq > after_seq`, oldest first, at most
+/// [`PAGE_SIZE`]. An unknown conversation, or one of another site, yields `NotFound`.
+pub async fn messages_after(
+    db: &PgPool,
+    site: SiteId,
+    conversation: ConversationId,
+    after_seq: i64,
+) -> AppResult<Vec<Message>> {
+    let rows = sqlx::query_as!(
+        MessageRow,
+        r#"SELECT m.id, m.conversation_id, m.seq, m.client_id, m.author_kind AS "author_kind: AuthorKind",
+                  m.author_agent_id, m.author_name, m.body, m.created_at, c.visitor_id
+           FROM conversations c JOIN messages m ON m.conversation_id = c.id
+           WHERE c.site_id = $1 AND c.id = $2 AND m.seq > $3
+           ORDER BY m.seq LIMIT $4"#,
+        site.0,
+        conversation.0,
+        after_seq,
+        PAGE_SIZE
+    )
+    .fetch_all(db)
+    .await?;
+    if rows.is_empty() {
+        conversation_last_seq(db, site, conversation).await?;
+    }
+    Ok(rows.into_iter().map(MessageRow::into_message).collect())
+}
+
+/// The `seq` of a conversation's newest message; `NotFound` if it is not the site's.
+pub async fn conversation_last_seq(
+    db: &PgPool,
+    site: SiteId,
+    conversation: ConversationId,
+) -> AppResult<i64> {
+    sqlx::query_scalar!(
+        "SELECT last_seq FROM conversations WHERE site_id = $1 AND id = $2",
+        site.0,
+        conversation.0
+    )
+    .fetch_optional(db)
+    .await?
+    .ok_or_else(|| AppError::not_found("conversation"))
+}
+
+/// The visitor's open conversation, if any.
+pub async fn open_conversation_of(
+    db: &PgPool,
+    site: SiteId,
+    visitor: VisitorId,
+) -> AppResult<Option<ConversationRef>> {
+    let row = sqlx::query!(
+        "SELECT id, last_seq FROM conversations WHERE site_id = $1 AND visitor_id = $2 AND status = 'open'",
+        site.0,
+        visitor.0
+    )
+    .fetch_optional(db)
+    .await?;
+    Ok(row.map(|r| ConversationRef {
+        id: ConversationId(r.id),
+        last_seq: r.last_seq,
+    }))
+}
+
+/// The site's conversations, most recent activity first.
+pub async fn list(db: &PgPool, site: SiteId) -> AppResult<Vec<ConversationSummary>> {
+    let rows = sqlx::query!(
+        r#"SELECT c.id, c.visitor_id, v.name AS visitor_name, c.status AS "status: DbStatus", c.last_seq, c.created_at,
+                  m.id AS "m_id?", m.seq AS "m_seq?", m.client_id AS "m_client_id?",
+                  m.author_kind AS "m_author_kind?: AuthorKind", m.author_agent_id AS "m_author_agent_id?",
+                  m.author_name AS "m_author_name?", m.body AS "m_body?", m.created_at AS "m_created_at?"
+           FROM conversations c
+           JOIN visitors v ON v.id = c.visitor_id
+           LEFT JOIN messages m ON m.conversation_id = c.id AND m.seq = c.last_seq
+           WHERE c.site_id = $1
+           ORDER BY c.last_message_at DESC
+           LIMIT 200"#,
+        site.0
+    )
+    .fetch_all(db)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            let last_message = match (r.m_id, r.m_seq, r.m_author_kind, r.m_body, r.m_created_at) {
+                (Some(id), Some(seq), Some(author_kind), Some(body), Some(created_at)) => Some(
+                    MessageRow {
+                        id,
+                        conversation_id: r.id,
+                        seq,
+                        client_id: r.m_client_id,
+                        author_kind,
+                        author_agent_id: r.m_author_agent_id,
+                        author_name: r.m_author_name,
+                        body,
+                        created_at,
+                        visitor_id: r.visitor_id,
+                    }
+                    .into_message(),
+                ),
+                _ => None,
+            };
+            ConversationSummary {
+                id: ConversationId(r.id),
+                visitor_id: VisitorId(r.visitor_id),
+                visitor_name: r.visitor_name,
+                status: r.status.into(),
+                last_seq: r.last_seq,
+                created_at: r.created_at,
+                last_message,
+            }
+        })
+        .collect())
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, sqlx::Type)]
+#[sqlx(type_name = "author_kind", rename_all = "lowercase")]
+pub enum AuthorKind {
+    Visitor,
+    Agent,
+    System,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, sqlx::Type)]
+#[sqlx(type_name = "conversation_status", rename_all = "lowercase")]
+pub enum DbStatus {
+    Open,
+    Closed,
+}
+
+impl From<DbStatus> for ConversationStatus {
+    fn from(status: DbStatus) -> Self {
+        match status {
+            DbStatus::Open => Self::Open,
+            DbStatus::Closed => Self::Closed,
+        }
+    }
+}
+
+struct MessageRow {
+    id: Uuid,
+    conversation_id: Uuid,
+    seq: i64,
+    client_id: Option<Uuid>,
+    author_kind: AuthorKind,
+    author_agent_id: Option<Uuid>,
+    author_name: Option<String>,
+    body: String,
+    created_at: OffsetDateTime,
+    visitor_id: Uuid,
+}
+
+impl MessageRow {
+    fn into_message(self) -> Message {
+        let author = match (self.author_kind, self.author_agent_id) {
+            (AuthorKind::Visitor, _) => Author::Visitor {
+                id: VisitorId(self.visitor_id),
+            },
+            (AuthorKind::Agent, Some(id)) => Author::Agent {
+                id: AgentId(id),
+                name: self.author_name.unwrap_or_default(),
+            },
+            // An agent account that was deleted: shown as the team.
+            (AuthorKind::Agent, None) | (AuthorKind::System, _) => Author::System,
+        };
+        Message {
+            id: MessageId(self.id),
+            conversation_id: ConversationId(self.conversation_id),
+            seq: self.seq,
+            client_id: self.client_id.map(ClientId),
+            author,
+            body: self.body,
+            created_at: self.created_at,
+        }
+    }
+}

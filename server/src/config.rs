@@ -1,0 +1,209 @@
+//! Configuration from environment variables. A missing or invalid setting stops start-up
+//! with a message naming it.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use secrecy::{ExposeSecret, SecretString};
+use url::Url;
+
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// Address the HTTP server binds to (`LIVEDESK_BIND`).
+    pub bind: SocketAddr,
+    /// The origin browsers reach this installation at (`LIVEDESK_PUBLIC_URL`); the widget
+    /// frame and the dashboard are served from it.
+    pub public_url: Url,
+    pub database_url: SecretString,
+    pub redis_url: SecretString,
+    /// Signs agent access tokens and visitor tokens (`LIVEDESK_JWT_SECRET`, ≥ 32 bytes).
+    pub jwt_secret: SecretString,
+    /// Built widget and dashboard files (`LIVEDESK_WEB_DIR`).
+    pub web_dir: PathBuf,
+    pub access_token_ttl: Duration,
+    pub refresh_token_ttl: Duration,
+    pub visitor_token_ttl: Duration,
+    /// Name of this node in logs and metrics (`LIVEDESK_NODE_ID`).
+    pub node_id: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("{name} is not set: {hint}")]
+    Missing {
+        name: &'static str,
+        hint: &'static str,
+    },
+    #[error("{name} is invalid: {reason}")]
+    Invalid { name: &'static str, reason: String },
+}
+
+/// Where settings come from; a function so tests can build a [`Config`] from a map.
+pub trait Source {
+    fn get(&self, name: &str) -> Option<String>;
+}
+
+/// The process environment.
+pub struct Env;
+
+impl Source for Env {
+    fn get(&self, name: &str) -> Option<String> {
+        std::env::var(name).ok().filter(|v| !v.is_empty())
+    }
+}
+
+impl Config {
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Self::from_source(&Env)
+    }
+
+    pub fn from_source(src: &dyn Source) -> Result<Self, ConfigError> {
+        let bind = parse(src, "LIVEDESK_BIND", "127.0.0.1:8080", |v| {
+            v.parse::<SocketAddr>()
+        })?;
+        let public_url = match src.get("LIVEDESK_PUBLIC_URL") {
+            Some(v) => parse_public_url(&v)?,
+            None => parse_public_url(&format!("http://{bind}"))?,
+        };
+        let database_url = required_url(src, "DATABASE_URL", &["postgres", "postgresql"])?;
+        let redis_url = required_url(src, "REDIS_URL", &["redis", "rediss"])?;
+        let jwt_secret = src.get("LIVEDESK_JWT_SECRET").ok_or(ConfigError::Missing {
+            name: "LIVEDESK_JWT_SECRET",
+            hint: "set it to a random string of at least 32 characters",
+        })?;
+        if jwt_secret.len() < 32 {
+            return Err(ConfigError::Invalid {
+                name: "LIVEDESK_JWT_SECRET",
+                reason: "must be at least 32 characters".into(),
+            });
+        }
+        let web_dir = PathBuf::from(
+            src.get("LIVEDESK_WEB_DIR")
+                .unwrap_or_else(|| "target/web".into()),
+        );
+        Ok(Self {
+            bind,
+            public_url,
+            database_url: database_url.into(),
+            redis_url: redis_url.into(),
+            jwt_secret: jwt_secret.into(),
+            web_dir,
+            access_token_ttl: Duration::from_secs(parse(
+                src,
+                "LIVEDESK_ACCESS_TOKEN_TTL_SECS",
+                "900",
+                |v| v.parse::<u64>(),
+            )?),
+            refresh_token_ttl: Duration::from_secs(30 * 24 * 3600),
+            visitor_token_ttl: Duration::from_secs(365 * 24 * 3600),
+            node_id: src
+                .get("LIVEDESK_NODE_ID")
+                .unwrap_or_else(|| format!("node-{}", std::process::id())),
+        })
+    }
+
+    /// The public origin (`scheme://host[:port]`), as browsers send it in `Origin`.
+    pub fn public_origin(&self) -> String {
+        self.public_url.origin().ascii_serialization()
+    }
+
+    pub fn jwt_secret_bytes(&self) -> &[u8] {
+        self.jwt_secret.expose_secret().as_bytes()
+    }
+}
+
+fn parse<T, E: std::fmt::Display>(
+    src: &dyn Source,
+    name: &'static str,
+    default: &str,
+    f: impl Fn(&str) -> Result<T, E>,
+) -> Result<T, ConfigError> {
+    let raw = src.get(name).unwrap_or_else(|| default.to_owned());
+    f(&raw).map_err(|e| ConfigError::Invalid {
+        name,
+        reason: format!("{raw:?}: {e}"),
+    })
+}
+
+fn required_url(
+    src: &dyn Source,
+    name: &'static str,
+    schemes: &[&str],
+) -> Result<String, ConfigError> {
+    let raw = src.get(name).ok_or(ConfigError::Missing {
+        name,
+        hint: "see the Configuration section of the README",
+    })?;
+    let url = Url::parse(&raw).map_err(|e| ConfigError::Invalid {
+        name,
+        reason: e.to_string(),
+    })?;
+    if !schemes.contains(&url.scheme()) {
+        return Err(ConfigError::Invalid {
+            name,
+            reason: format!("scheme must be one of {schemes:?}, not {:?}", url.scheme()),
+        });
+    }
+    Ok(raw)
+}
+
+fn parse_public_url(raw: &str) -> Result<Url, ConfigError> {
+    let invalid = |reason: String| ConfigError::Invalid {
+        name: "LIVEDESK_PUBLIC_URL",
+        reason,
+    };
+    let url = Url::parse(raw).map_err(|e| invalid(e.to_string()))?;
+    if !matches!(url.scheme(), "http" | "https") || url.host().is_none() {
+        return Err(invalid(format!("{raw:?} is not an http(s) URL")));
+    }
+    Ok(url)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    struct Map(HashMap<&'static str, &'static str>);
+    impl Source for Map {
+        fn get(&self, name: &str) -> Option<String> {
+            self.0.get(name).map(|v| v.to_string())
+        }
+    }
+
+    fn valid() -> HashMap<&'static str, &'static str> {
+        HashMap::from([
+            ("DATABASE_URL", "postgres://localhost/livedesk"),
+            ("REDIS_URL", "redis://127.0.0.1:6379"),
+            ("LIVEDESK_JWT_SECRET", "0123456789abcdef0123456789abcdef"),
+        ])
+    }
+
+    #[test]
+    fn valid_settings_get_defaults() {
+        let config = Config::from_source(&Map(valid())).expect("valid");
+        assert_eq!(config.bind.to_string(), "127.0.0.1:8080");
+        assert_eq!(config.public_origin(), "http://127.0.0.1:8080");
+    }
+
+    #[test]
+    fn errors_name_the_setting() {
+        let cases: [(&str, Option<&'static str>); 5] = [
+            ("DATABASE_URL", None),
+            ("DATABASE_URL", Some("mysql://x/y")),
+            ("REDIS_URL", Some("not a url")),
+            ("LIVEDESK_JWT_SECRET", Some("short")),
+            ("LIVEDESK_BIND", Some("localhost")),
+        ];
+        for (name, value) in cases {
+            let mut env = valid();
+            match value {
+                Some(v) => env.insert(name, v),
+                None => env.remove(name),
+            };
+            let err = Config::from_source(&Map(env)).expect_err(name).to_string();
+            assert!(err.starts_with(name), "{err}");
+        }
+    }
+}

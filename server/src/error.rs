@@ -1,0 +1,58 @@
+//! The one error type of the HTTP API, mapped once to `{"code", "message"}`.
+//! Internal failures are logged here and never shown to the client.
+
+use axum::Json;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use livedesk_protocol::{ApiError, ErrorCode};
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("{1}")]
+    Client(ErrorCode, String),
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("redis error: {0}")]
+    Redis(#[from] fred::error::Error),
+    #[error(transparent)]
+    Other(#[from] anyhow::Error),
+}
+
+pub type AppResult<T> = Result<T, AppError>;
+
+impl AppError {
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+        Self::Client(code, message.into())
+    }
+
+    pub fn not_found(what: &str) -> Self {
+        Self::new(ErrorCode::NotFound, format!("{what} not found"))
+    }
+
+    /// The code and message a client may see. Logs internal errors.
+    pub fn to_client(&self) -> (ErrorCode, String) {
+        match self {
+            Self::Client(code, message) => (*code, message.clone()),
+            Self::Database(sqlx::Error::PoolTimedOut | sqlx::Error::Io(_)) | Self::Redis(_) => {
+                tracing::error!(error = %self, "dependency unavailable");
+                (
+                    ErrorCode::Unavailable,
+                    "a storage service is unavailable; try again".into(),
+                )
+            }
+            Self::Database(_) | Self::Other(_) => {
+                tracing::error!(error = ?self, "internal error");
+                (ErrorCode::Internal, "internal error".into())
+            }
+        }
+    }
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        let (code, message) = self.to_client();
+        let status =
+            StatusCode::from_u16(code.http_status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        (status, Json(ApiError { code, message })).into_response()
+    }
+}

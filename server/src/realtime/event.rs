@@ -1,0 +1,44 @@
+//! Events published on Redis between nodes. Internal: clients see [`ServerFrame`]s.
+
+use livedesk_protocol::chat::{ConversationSummary, Message};
+use livedesk_protocol::ids::{SiteId, VisitorId};
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(tag = "e", rename_all = "snake_case")]
+pub enum HubEvent {
+    /// A stored message: for the site's agents and the conversation's visitor.
+    Message {
+        visitor_id: VisitorId,
+        message: Message,
+    },
+    /// A new conversation: for the site's agents.
+    ConversationOpened { conversation: ConversationSummary },
+}
+
+/// The Redis channel of a site. The `{s:…}` hash tag keeps every key and channel of a site
+/// in one Redis Cluster slot.
+pub fn site_channel(site: SiteId) -> String {
+    format!("ld:{{s:{site}}}:events")
+}
+
+/// The site a channel belongs to, for channels made by [`site_channel`].
+pub fn site_of_channel(channel: &str) -> Option<SiteId> {
+    channel
+        .strip_prefix("ld:{s:")?
+        .strip_suffix("}:events")?
+        .parse()
+        .ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn channel_names_round_trip() {
+        let site = SiteId::new_random();
+        assert_eq!(site_of_channel(&site_channel(site)), Some(site));
+        assert_eq!(site_of_channel("ld:{s:nope}:events"), None);
+    }
+}

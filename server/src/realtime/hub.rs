@@ -1,0 +1,272 @@
+//! The hub: which sockets of this node follow which site, and the Redis subscription that
+//! feeds them. Every event goes through Redis, also between two sockets of one node, so one
+//! node behaves exactly like many.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use fred::clients::{Pool, SubscriberClient};
+use fred::interfaces::{ClientLike, EventInterface, PubsubInterface};
+use livedesk_protocol::ids::{SiteId, VisitorId};
+use tokio::sync::mpsc;
+
+use super::event::{HubEvent, site_channel, site_of_channel};
+
+/// Events a socket may have waiting before it counts as a slow consumer and is closed
+/// (it then reconnects and resumes from its last seq, so nothing is lost).
+pub const SOCKET_BUFFER: usize = 256;
+
+/// What the hub hands a socket.
+#[derive(Clone, Debug)]
+pub enum Delivery {
+    Event(Arc<HubEvent>),
+    /// Redis reconnected: events may have been missed; the client must reconnect and resume.
+    Resync,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Audience {
+    Agent,
+    Visitor(VisitorId),
+}
+
+impl Audience {
+    fn wants(self, event: &HubEvent) -> bool {
+        match (self, event) {
+            (Audience::Agent, _) => true,
+            (Audience::Visitor(me), HubEvent::Message { visitor_id, .. }) => me == *visitor_id,
+            (Audience::Visitor(_), HubEvent::ConversationOpened { .. }) => false,
+        }
+    }
+}
+
+#[derive(Clone)]
+pub struct Hub(Arc<Inner>);
+
+struct Inner {
+    publisher: Pool,
+    subscriber: SubscriberClient,
+    /// A std mutex: it is held only to read or change the map, never across an await.
+    sites: Mutex<HashMap<SiteId, SiteSockets>>,
+    /// Serialises SUBSCRIBE and UNSUBSCRIBE so a late unsubscribe cannot undo a new join.
+    subscriptions: tokio::sync::Mutex<()>,
+    next_member: AtomicU64,
+}
+
+#[derive(Default)]
+struct SiteSockets {
+    subscribed: bool,
+    members: HashMap<u64, Member>,
+}
+
+struct Member {
+    audience: Audience,
+    tx: mpsc::Sender<Delivery>,
+}
+
+/// A socket's place in the hub; leaving happens on drop.
+pub struct Membership {
+    hub: Hub,
+    site: SiteId,
+    id: u64,
+}
+
+impl Drop for Membership {
+    fn drop(&mut self) {
+        self.hub.leave(self.site, self.id);
+    }
+}
+
+impl Hub {
+    /// Connects a subscriber to Redis with the publisher's configuration and starts
+    /// forwarding what it receives.
+    pub async fn connect(publisher: Pool) -> Result<Self, fred::error::Error> {
+        let subscriber = fred::types::Builder::from_config(publisher.client_config())
+            .set_policy(fred::types::config::ReconnectPolicy::new_exponential(
+                0, 100, 5_000, 2,
+            ))
+            .build_subscriber_client()?;
+        let hub = Hub(Arc::new(Inner {
+            publisher,
+            subscriber,
+            sites: Mutex::new(HashMap::new()),
+            subscriptions: tokio::sync::Mutex::new(()),
+            next_member: AtomicU64::new(0),
+        }));
+        // Listen before connecting, so the first notice is the initial connection.
+        let reconnects = hub.0.subscriber.reconnect_rx();
+        let messages = hub.0.subscriber.message_rx();
+        hub.0.subscriber.init().await?;
+        hub.0.subscriber.manage_subscriptions();
+        tokio::spawn(hub.clone().forward_messages(messages));
+        tokio::spawn(hub.clone().resync_on_reconnect(reconnects));
+        Ok(hub)
+    }
+
+    pub async fn publish(&self, site: SiteId, event: &HubEvent) -> Result<(), fred::error::Error> {
+        let payload = serde_json::to_string(event).map_err(|e| {
+            fred::error::Error::new(fred::error::ErrorKind::InvalidArgument, e.to_string())
+        })?;
+        let _: i64 = self
+            .0
+            .publisher
+            .next()
+            .publish(site_channel(site), payload)
+            .await?;
+        Ok(())
+    }
+
+    /// Registers a socket for a site's events. Returns once the node is subscribed to the
+    /// site's channel, so nothing published afterwards is missed.
+    pub async fn join(
+        &self,
+        site: SiteId,
+        audience: Audience,
+    ) -> Result<(Membership, mpsc::Receiver<Delivery>), fred::error::Error> {
+        let (tx, rx) = mpsc::channel(SOCKET_BUFFER);
+        let id = self.0.next_member.fetch_add(1, Ordering::Relaxed);
+        self.sites()
+            .entry(site)
+            .or_default()
+            .members
+            .insert(id, Member { audience, tx });
+        let membership = Membership {
+            hub: self.clone(),
+            site,
+            id,
+        };
+        self.ensure_subscribed(site).await?;
+        Ok((membership, rx))
+    }
+
+    fn sites(&self) -> MutexGuard<'_, HashMap<SiteId, SiteSockets>> {
+        // A panic while holding the lock cannot leave the map half-changed: recover it.
+        self.0
+            .sites
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    async fn ensure_subscribed(&self, site: SiteId) -> Result<(), fred::error::Error> {
+        let _serial = self.0.subscriptions.lock().await;
+        let needed = self.sites().get(&site).is_some_and(|s| !s.subscribed);
+        if needed {
+            self.0.subscriber.subscribe(site_channel(site)).await?;
+            if let Some(sockets) = self.sites().get_mut(&site) {
+                sockets.subscribed = true;
+            }
+        }
+        Ok(())
+    }
+
+    fn leave(&self, site: SiteId, id: u64) {
+        let mut sites = self.sites();
+        let Some(sockets) = sites.get_mut(&site) else {
+            return;
+        };
+        sockets.members.remove(&id);
+        if sockets.members.is_empty() {
+            sites.remove(&site);
+            drop(sites);
+            let hub = self.clone();
+            tokio::spawn(async move { hub.unsubscribe_if_unused(site).await });
+        }
+    }
+
+    async fn unsubscribe_if_unused(&self, site: SiteId) {
+        let _serial = self.0.subscriptions.lock().await;
+        if self.sites().contains_key(&site) {
+            return;
+        }
+        if let Err(error) = self.0.subscriber.unsubscribe(site_channel(site)).await {
+            tracing::warn!(%site, %error, "unsubscribing from a site channel failed");
+        }
+    }
+
+    async fn forward_messages(
+        self,
+        mut messages: tokio::sync::broadcast::Receiver<fred::types::Message>,
+    ) {
+        loop {
+            let message = match messages.recv().await {
+                Ok(message) => message,
+                Err(tokio::sync::broadcast::error::RecvError::Lagged(missed)) => {
+                    tracing::error!(
+                        missed,
+                        "hub fell behind Redis; asking every socket to resume"
+                    );
+                    self.resync_all();
+                    continue;
+                }
+                Err(tokio::sync::broadcast::error::RecvError::Closed) => return,
+            };
+            let Some(site) = site_of_channel(&message.channel) else {
+                continue;
+            };
+            let event = match message
+                .value
+                .as_str()
+                .map(|raw| serde_json::from_str::<HubEvent>(&raw))
+            {
+                Some(Ok(event)) => Arc::new(event),
+                _ => {
+                    tracing::error!(channel = %message.channel, "unreadable hub event");
+                    continue;
+                }
+            };
+            self.deliver(site, event);
+        }
+    }
+
+    fn deliver(&self, site: SiteId, event: Arc<HubEvent>) {
+        let mut sites = self.sites();
+        let Some(sockets) = sites.get_mut(&site) else {
+            return;
+        };
+        sockets.members.retain(|_, member| {
+            !member.audience.wants(&event) || offer(member, Delivery::Event(event.clone()))
+        });
+    }
+
+    fn resync_all(&self) {
+        for sockets in self.sites().values_mut() {
+            sockets
+                .members
+                .retain(|_, member| offer(member, Delivery::Resync));
+        }
+    }
+
+    async fn resync_on_reconnect(
+        self,
+        mut reconnects: tokio::sync::broadcast::Receiver<fred::types::config::Server>,
+    ) {
+        // The first notice is the initial connection.
+        let mut first = true;
+        while let Ok(server) = reconnects.recv().await {
+            if std::mem::take(&mut first) {
+                continue;
+            }
+            tracing::warn!(%server, "Redis subscriber reconnected; sockets will resume");
+            self.resync_all();
+        }
+    }
+
+    /// Sockets of this node, for metrics and tests.
+    pub fn socket_count(&self) -> usize {
+        self.sites().values().map(|s| s.members.len()).sum()
+    }
+}
+
+/// `false` when the socket's buffer is full or it is gone: the member is dropped, which
+/// closes its channel, and the socket closes as a slow consumer.
+fn offer(member: &Member, delivery: Delivery) -> bool {
+    match member.tx.try_send(delivery) {
+        Ok(()) => true,
+        Err(mpsc::error::TrySendError::Full(_)) => {
+            metrics::counter!("livedesk_slow_consumers_total").increment(1);
+            false
+        }
+        Err(mpsc::error::TrySendError::Closed(_)) => false,
+    }
+}

@@ -1,0 +1,51 @@
+//! Sending a message: store it, then publish it to every node.
+
+use livedesk_protocol::chat::{Message, MessageBody};
+use livedesk_protocol::ids::{ClientId, SiteId};
+
+use super::event::HubEvent;
+use crate::chat::store::{self, Sender};
+use crate::error::AppResult;
+use crate::state::AppState;
+
+/// Stores a message, then publishes it. A message that is stored is acknowledged even if
+/// publishing fails: it is durable, and other clients get it when they resume.
+pub async fn store_and_publish(
+    state: &AppState,
+    site: SiteId,
+    sender: Sender,
+    cid: ClientId,
+    body: MessageBody,
+) -> AppResult<Message> {
+    let author = match sender {
+        Sender::Visitor(_) => "visitor",
+        Sender::Agent { .. } => "agent",
+    };
+    let appended = store::append(&state.db, site, sender, cid, body).await?;
+    if !appended.duplicate {
+        metrics::counter!("livedesk_messages_total", "author" => author).increment(1);
+    }
+    // A duplicate is published again: the first attempt may have stopped before publishing.
+    for event in events_for(&appended) {
+        if let Err(error) = state.hub.publish(site, &event).await {
+            metrics::counter!("livedesk_publish_failures_total").increment(1);
+            tracing::error!(%error, "publishing a stored message failed");
+        }
+    }
+    Ok(appended.message)
+}
+
+/// Published events for a stored message (used by both peers).
+fn events_for(appended: &store::Appended) -> Vec<HubEvent> {
+    let mut events = Vec::with_capacity(2);
+    if let Some(conversation) = &appended.opened {
+        events.push(HubEvent::ConversationOpened {
+            conversation: conversation.clone(),
+        });
+    }
+    events.push(HubEvent::Message {
+        visitor_id: appended.visitor_id,
+        message: appended.message.clone(),
+    });
+    events
+}

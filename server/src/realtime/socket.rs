@@ -1,0 +1,168 @@
+//! One connection's loop, shared by visitors and agents: frames in, hub events out,
+//! keep-alive, and shutdown. What differs between the two lives behind [`Peer`].
+
+use std::time::Duration;
+
+use axum::extract::ws::Message as WsMessage;
+use livedesk_protocol::frames::ServerFrame;
+use livedesk_protocol::ids::ClientId;
+use livedesk_protocol::{ErrorCode, MAX_FRAME_BYTES, close_code};
+use serde::de::DeserializeOwned;
+use tokio::sync::mpsc;
+use tokio::time::{Instant, interval};
+
+use super::event::HubEvent;
+use super::hub::{Delivery, Membership};
+use super::link::{Gone, Link};
+use crate::state::AppState;
+
+/// How often the server pings a quiet socket, and how long it waits for any sign of life.
+const PING_EVERY: Duration = Duration::from_secs(30);
+const DEAD_AFTER: Duration = Duration::from_secs(75);
+
+/// What a visitor or an agent does with its frames.
+pub trait Peer: Send {
+    type Frame: DeserializeOwned + Send;
+    /// `"visitor"` or `"agent"`, for metrics.
+    const ROLE: &'static str;
+
+    fn on_frame(
+        &mut self,
+        state: &AppState,
+        link: &mut Link,
+        frame: Self::Frame,
+    ) -> impl Future<Output = Result<(), Gone>> + Send;
+}
+
+/// Runs a connection until the client leaves, the node shuts down, or the client falls
+/// too far behind.
+pub async fn run<P: Peer>(
+    state: AppState,
+    mut link: Link,
+    mut peer: P,
+    _membership: Membership,
+    mut events: mpsc::Receiver<Delivery>,
+) {
+    let _open = OpenSocket::new(P::ROLE);
+    let mut ping = interval(PING_EVERY);
+    let mut last_heard = Instant::now();
+    loop {
+        tokio::select! {
+            // Frames are handled to the end before the next select, so a shutdown never
+            // interrupts a send between its commit and its ack.
+            frame = link.socket().recv() => {
+                let Some(Ok(frame)) = frame else { return };
+                last_heard = Instant::now();
+                if handle_ws_message(&state, &mut link, &mut peer, frame).await.is_err() {
+                    return;
+                }
+            }
+            delivery = events.recv() => {
+                let result = match delivery {
+                    Some(Delivery::Event(event)) => deliver(&mut link, &event).await,
+                    Some(Delivery::Resync) => {
+                        link.close(close_code::RESTART, "events may have been missed: reconnect and resume").await;
+                        return;
+                    }
+                    None => {
+                        link.close(close_code::SLOW_CONSUMER, "too far behind: reconnect and resume").await;
+                        return;
+                    }
+                };
+                if result.is_err() {
+                    return;
+                }
+            }
+            _ = ping.tick() => {
+                if last_heard.elapsed() > DEAD_AFTER {
+                    return;
+                }
+                if link.socket().send(WsMessage::Ping(Default::default())).await.is_err() {
+                    return;
+                }
+            }
+            () = state.shutdown.cancelled() => {
+                link.close(close_code::RESTART, "server restarting: reconnect and resume").await;
+                return;
+            }
+        }
+    }
+}
+
+async fn deliver(link: &mut Link, event: &HubEvent) -> Result<(), Gone> {
+    match event {
+        HubEvent::Message { message, .. } => link.deliver(message).await,
+        HubEvent::ConversationOpened { conversation } => {
+            link.send(&ServerFrame::ConversationOpened {
+                conversation: conversation.clone(),
+            })
+            .await
+        }
+    }
+}
+
+async fn handle_ws_message<P: Peer>(
+    state: &AppState,
+    link: &mut Link,
+    peer: &mut P,
+    message: WsMessage,
+) -> Result<(), Gone> {
+    let text = match message {
+        WsMessage::Text(text) => text,
+        WsMessage::Binary(_) => {
+            return link
+                .error(
+                    None,
+                    ErrorCode::MalformedFrame,
+                    "binary frames are not accepted; send JSON text frames",
+                )
+                .await;
+        }
+        WsMessage::Close(_) => return Err(Gone),
+        WsMessage::Ping(_) | WsMessage::Pong(_) => return Ok(()),
+    };
+    if text.len() > MAX_FRAME_BYTES {
+        link.error(
+            None,
+            ErrorCode::FrameTooLarge,
+            format!("frames may be at most {MAX_FRAME_BYTES} bytes"),
+        )
+        .await?;
+        link.close(close_code::TOO_LARGE, "frame too large").await;
+        return Err(Gone);
+    }
+    match serde_json::from_str::<P::Frame>(text.as_str()) {
+        Ok(frame) => peer.on_frame(state, link, frame).await,
+        Err(error) => {
+            let cid = client_id_of(text.as_str());
+            link.error(
+                cid,
+                ErrorCode::MalformedFrame,
+                format!("unreadable frame: {error}"),
+            )
+            .await
+        }
+    }
+}
+
+/// The `cid` of a frame that could not be read as a whole, so the client can match the error.
+fn client_id_of(raw: &str) -> Option<ClientId> {
+    let value: serde_json::Value = serde_json::from_str(raw).ok()?;
+    value.get("cid")?.as_str()?.parse().ok()
+}
+
+/// Counts open sockets in the metrics for as long as it lives.
+struct OpenSocket(&'static str);
+
+impl OpenSocket {
+    fn new(role: &'static str) -> Self {
+        metrics::gauge!("livedesk_open_sockets", "role" => role).increment(1.0);
+        Self(role)
+    }
+}
+
+impl Drop for OpenSocket {
+    fn drop(&mut self) {
+        metrics::gauge!("livedesk_open_sockets", "role" => self.0).decrement(1.0);
+    }
+}

@@ -1,0 +1,179 @@
+//! `/ws/visitor?token=<visitor token>`: a visitor's socket.
+
+use axum::extract::ws::WebSocket;
+use axum::extract::{Query, State, WebSocketUpgrade};
+use axum::response::Response;
+use livedesk_protocol::ErrorCode;
+use livedesk_protocol::chat::MessageBody;
+use livedesk_protocol::close_code;
+use livedesk_protocol::frames::{ServerFrame, VisitorFrame};
+use livedesk_protocol::ids::{ClientId, SiteId, VisitorId};
+use serde::Deserialize;
+
+use super::hub::Audience;
+use super::link::{Gone, Link};
+use super::socket::{self, Peer};
+use crate::chat::store::{self, Sender};
+use crate::error::{AppError, AppResult};
+use crate::state::AppState;
+
+#[derive(Deserialize)]
+pub struct Params {
+    #[serde(default)]
+    token: String,
+}
+
+pub async fn upgrade(
+    State(state): State<AppState>,
+    Query(params): Query<Params>,
+    ws: WebSocketUpgrade,
+) -> Response {
+    let guard = state.sockets.token();
+    sized(ws).on_upgrade(move |socket| async move {
+        connect(state, socket, params.token).await;
+        drop(guard);
+    })
+}
+
+/// Buffers sized for many mostly idle sockets (tungstenite's default is 128 KiB each).
+pub fn sized(ws: WebSocketUpgrade) -> WebSocketUpgrade {
+    ws.read_buffer_size(4 * 1024)
+        .write_buffer_size(4 * 1024)
+        .max_write_buffer_size(1024 * 1024)
+        .max_message_size(256 * 1024)
+        .max_frame_size(256 * 1024)
+}
+
+async fn connect(state: AppState, socket: WebSocket, token: String) {
+    let (site, visitor) = match authenticate(&state, &token).await {
+        Ok(who) => who,
+        Err(error) => return refuse(socket, state, error).await,
+    };
+    let mut link = Link::new(socket, state.db.clone(), site);
+    let joined = state.hub.join(site, Audience::Visitor(visitor)).await;
+    let conversation = store::open_conversation_of(&state.db, site, visitor).await;
+    let ((membership, events), conversation) = match (joined, conversation) {
+        (Ok(joined), Ok(conversation)) => (joined, conversation),
+        (Err(error), _) => return refused(&mut link, error.into()).await,
+        (_, Err(error)) => return refused(&mut link, error).await,
+    };
+    let hello = ServerFrame::VisitorHello {
+        site_id: site,
+        visitor_id: visitor,
+        conversation,
+    };
+    if link.send(&hello).await.is_err() {
+        return;
+    }
+    socket::run(
+        state,
+        link,
+        VisitorPeer { site, visitor },
+        membership,
+        events,
+    )
+    .await;
+}
+
+async fn authenticate(state: &AppState, token: &str) -> AppResult<(SiteId, VisitorId)> {
+    let claims = state.tokens.verify_visitor(token)?;
+    let known = sqlx::query_scalar!(
+        r#"SELECT EXISTS (SELECT 1 FROM visitors v JOIN sites s ON s.id = v.site_id
+                          WHERE v.id = $1 AND v.site_id = $2 AND NOT s.suspended) AS "known!""#,
+        claims.sub.0,
+        claims.site.0
+    )
+    .fetch_one(&state.db)
+    .await?;
+    if !known {
+        return Err(AppError::new(
+            ErrorCode::Unauthorized,
+            "the visitor or its site no longer exists",
+        ));
+    }
+    Ok((claims.site, claims.sub))
+}
+
+/// Tells a client why it cannot connect, in a frame it can read, then closes.
+pub async fn refuse(socket: WebSocket, state: AppState, error: AppError) {
+    let mut link = Link::new(socket, state.db, SiteId::new_random());
+    refused(&mut link, error).await;
+}
+
+async fn refused(link: &mut Link, error: AppError) {
+    let (code, _) = error.to_client();
+    let close = match code {
+        ErrorCode::Unauthorized | ErrorCode::TokenExpired | ErrorCode::Forbidden => {
+            close_code::UNAUTHORIZED
+        }
+        _ => close_code::RESTART,
+    };
+    if link.failed(None, error).await.is_ok() {
+        link.close(close, "refused").await;
+    }
+}
+
+struct VisitorPeer {
+    site: SiteId,
+    visitor: VisitorId,
+}
+
+impl Peer for VisitorPeer {
+    type Frame = VisitorFrame;
+    const ROLE: &'static str = "visitor";
+
+    async fn on_frame(
+        &mut self,
+        state: &AppState,
+        link: &mut Link,
+        frame: VisitorFrame,
+    ) -> Result<(), Gone> {
+        match frame {
+            VisitorFrame::Send { cid, body } => self.send(state, link, cid, &body).await,
+            VisitorFrame::Resume { after_seq } => {
+                match store::open_conversation_of(&state.db, self.site, self.visitor).await {
+                    Ok(Some(conversation)) => {
+                        match link.replay(conversation.id, after_seq).await? {
+                            Ok(()) => Ok(()),
+                            Err(error) => link.failed(None, error).await,
+                        }
+                    }
+                    Ok(None) => Ok(()),
+                    Err(error) => link.failed(None, error).await,
+                }
+            }
+            VisitorFrame::Ping => link.send(&ServerFrame::Pong).await,
+        }
+    }
+}
+
+impl VisitorPeer {
+    async fn send(
+        &self,
+        state: &AppState,
+        link: &mut Link,
+        cid: ClientId,
+        body: &str,
+    ) -> Result<(), Gone> {
+        let body = match MessageBody::parse(body) {
+            Ok(body) => body,
+            Err(error) => {
+                return link
+                    .error(Some(cid), ErrorCode::InvalidInput, error.to_string())
+                    .await;
+            }
+        };
+        match super::send::store_and_publish(
+            state,
+            self.site,
+            Sender::Visitor(self.visitor),
+            cid,
+            body,
+        )
+        .await
+        {
+            Ok(message) => link.ack(cid, message).await,
+            Err(error) => link.failed(Some(cid), error).await,
+        }
+    }
+}

@@ -1,0 +1,54 @@
+//! Web origins (`scheme://host[:port]`) as browsers send them in `Origin`.
+
+use url::Url;
+
+/// Normalises an origin the way browsers serialise it: lower-case host, default port
+/// dropped, no path. `None` for anything that is not an http(s) origin.
+pub fn normalize(raw: &str) -> Option<String> {
+    let url = Url::parse(raw.trim()).ok()?;
+    if !matches!(url.scheme(), "http" | "https") || url.host().is_none() {
+        return None;
+    }
+    let has_path =
+        !matches!(url.path(), "" | "/") || url.query().is_some() || url.fragment().is_some();
+    if has_path || !url.username().is_empty() || url.password().is_some() {
+        return None;
+    }
+    Some(url.origin().ascii_serialization())
+}
+
+pub fn is_allowed(allowed: &[String], origin: &str) -> bool {
+    normalize(origin).is_some_and(|o| allowed.contains(&o))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn origins_normalise_as_browsers_send_them() {
+        let cases = [
+            ("https://Shop.Example.com", Some("https://shop.example.com")),
+            (
+                "https://shop.example.com:443/",
+                Some("https://shop.example.com"),
+            ),
+            ("http://127.0.0.1:8081", Some("http://127.0.0.1:8081")),
+            ("https://shop.example.com/path", None),
+            ("ftp://shop.example.com", None),
+            ("null", None),
+            ("https://user:pw@shop.example.com", None),
+        ];
+        for (raw, expected) in cases {
+            assert_eq!(normalize(raw).as_deref(), expected, "{raw}");
+        }
+    }
+
+    #[test]
+    fn only_listed_origins_are_allowed() {
+        let allowed = vec!["https://shop.example.com".to_owned()];
+        assert!(is_allowed(&allowed, "https://shop.example.com"));
+        assert!(!is_allowed(&allowed, "https://evil.example.com"));
+        assert!(!is_allowed(&allowed, "http://shop.example.com"));
+    }
+}

@@ -1,0 +1,25 @@
+//! The application state shared by every handler and socket.
+
+use std::sync::Arc;
+
+use sqlx::PgPool;
+use tokio_util::sync::CancellationToken;
+use tokio_util::task::TaskTracker;
+
+use crate::auth::tokens::TokenKeys;
+use crate::config::Config;
+use crate::realtime::hub::Hub;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub config: Arc<Config>,
+    pub db: PgPool,
+    /// Commands to Redis (health checks, publishing goes through the hub).
+    pub redis: fred::clients::Pool,
+    pub hub: Hub,
+    pub tokens: Arc<TokenKeys>,
+    /// Cancelled when the node shuts down: sockets tell their clients to reconnect.
+    pub shutdown: CancellationToken,
+    /// Tracks every open WebSocket so shutdown can wait for them to close cleanly.
+    pub sockets: TaskTracker,
+}

@@ -1,0 +1,69 @@
+//! The widget's frame and the built files of the widget and dashboard.
+
+use axum::Router;
+use axum::extract::{Query, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::get;
+use serde::Deserialize;
+use tower_http::services::ServeDir;
+
+use crate::error::AppResult;
+use crate::sites::find_active_by_key;
+use crate::state::AppState;
+
+pub fn router(state: &AppState) -> Router<AppState> {
+    let web = &state.config.web_dir;
+    Router::new()
+        .route("/widget/frame", get(frame))
+        .nest_service("/widget", ServeDir::new(web.join("widget")))
+        .route(
+            "/dashboard",
+            get(|| async { Redirect::permanent("/dashboard/") }),
+        )
+        .nest_service("/dashboard/", ServeDir::new(web.join("dashboard")))
+}
+
+#[derive(Deserialize)]
+struct FrameParams {
+    #[serde(default)]
+    site_key: String,
+}
+
+/// The page inside the widget's iframe. Browsers load it only inside pages of the site's
+/// allowed origins (`frame-ancestors`), which is what keeps another site from embedding
+/// someone else's widget.
+async fn frame(
+    State(state): State<AppState>,
+    Query(params): Query<FrameParams>,
+) -> AppResult<Response> {
+    let Some(site) = find_active_by_key(&state.db, &params.site_key).await? else {
+        return Ok((
+            StatusCode::NOT_FOUND,
+            Html("<!doctype html><title>Livedesk</title><p>Unknown site key.</p>"),
+        )
+            .into_response());
+    };
+    let path = state.config.web_dir.join("widget/frame.html");
+    let page = tokio::fs::read_to_string(&path)
+        .await
+        .map_err(|e| anyhow::anyhow!("reading {}: {e}", path.display()))?;
+    let ancestors = if site.allowed_origins.is_empty() {
+        "'none'".to_owned()
+    } else {
+        site.allowed_origins.join(" ")
+    };
+    let ws_origin = state.config.public_origin().replacen("http", "ws", 1);
+    let csp = format!(
+        "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; \
+         img-src 'self' data:; connect-src 'self' {ws_origin}; frame-ancestors {ancestors}"
+    );
+    let mut response = Html(page).into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_str(&csp).map_err(|e| anyhow::anyhow!("{e}"))?,
+    );
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    Ok(response)
+}
