@@ -1,0 +1,135 @@
+//! The REST client: JSON over `fetch`, same origin as the page.
+//!
+//! Functions here know nothing about sessions; [`crate::session`] adds the bearer token and
+//! the refresh-and-retry on an expired token.
+
+use livedesk_protocol::ApiError;
+use livedesk_protocol::api::{LoginRequest, RefreshRequest, TokenPair};
+use livedesk_protocol::chat::{ConversationSummary, Message};
+use livedesk_protocol::ids::ConversationId;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{Headers, RequestInit, Response};
+
+/// Why a request did not produce the expected answer.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ApiFailure {
+    /// The server could not be reached (offline, DNS, connection refused, CORS).
+    Network,
+    /// The server answered with an error status; `error` is its JSON body when it had one.
+    Status {
+        status: u16,
+        error: Option<ApiError>,
+    },
+    /// A success status with a body that is not what the protocol says.
+    Malformed,
+}
+
+impl ApiFailure {
+    /// True when the credentials were refused, i.e. refreshing the session may help.
+    pub fn is_unauthorized(&self) -> bool {
+        matches!(self, Self::Status { status: 401, .. })
+    }
+
+    /// A sentence to show to the agent.
+    pub fn message(&self) -> String {
+        match self {
+            Self::Network => "Cannot reach the Livedesk server. Check your connection.".into(),
+            Self::Status {
+                error: Some(error), ..
+            } => error.message.clone(),
+            Self::Status {
+                status,
+                error: None,
+            } => format!("The server answered {status}."),
+            Self::Malformed => "The server sent an answer this page does not understand.".into(),
+        }
+    }
+}
+
+pub async fn login(email: String, password: String) -> Result<TokenPair, ApiFailure> {
+    let body = LoginRequest { email, password };
+    decode(send("POST", "/api/v1/auth/login", Some(&body), None).await?)
+}
+
+pub async fn refresh(refresh_token: String) -> Result<TokenPair, ApiFailure> {
+    let body = RefreshRequest { refresh_token };
+    decode(send("POST", "/api/v1/auth/refresh", Some(&body), None).await?)
+}
+
+pub async fn logout(refresh_token: String) -> Result<(), ApiFailure> {
+    let body = RefreshRequest { refresh_token };
+    send("POST", "/api/v1/auth/logout", Some(&body), None)
+        .await
+        .map(drop)
+}
+
+pub async fn conversations(access: &str) -> Result<Vec<ConversationSummary>, ApiFailure> {
+    decode(send::<()>("GET", "/api/v1/conversations", None, Some(access)).await?)
+}
+
+pub async fn messages(
+    access: &str,
+    conversation: ConversationId,
+    after_seq: i64,
+) -> Result<Vec<Message>, ApiFailure> {
+    let path = format!("/api/v1/conversations/{conversation}/messages?after_seq={after_seq}");
+    decode(send::<()>("GET", &path, None, Some(access)).await?)
+}
+
+fn decode<T: DeserializeOwned>(text: String) -> Result<T, ApiFailure> {
+    serde_json::from_str(&text).map_err(|_| ApiFailure::Malformed)
+}
+
+/// Sends one request and returns the body of a 2xx answer as text.
+async fn send<B: Serialize>(
+    method: &str,
+    path: &str,
+    body: Option<&B>,
+    bearer: Option<&str>,
+) -> Result<String, ApiFailure> {
+    let response = fetch(method, path, body, bearer)
+        .await
+        .map_err(|_| ApiFailure::Network)?;
+    let status = response.status();
+    let text = match response.text() {
+        Ok(promise) => JsFuture::from(promise)
+            .await
+            .ok()
+            .and_then(|v| v.as_string()),
+        Err(_) => None,
+    }
+    .unwrap_or_default();
+    if (200..300).contains(&status) {
+        Ok(text)
+    } else {
+        let error = serde_json::from_str::<ApiError>(&text).ok();
+        Err(ApiFailure::Status { status, error })
+    }
+}
+
+async fn fetch<B: Serialize>(
+    method: &str,
+    path: &str,
+    body: Option<&B>,
+    bearer: Option<&str>,
+) -> Result<Response, JsValue> {
+    let headers = Headers::new()?;
+    headers.set("Accept", "application/json")?;
+    if let Some(token) = bearer {
+        headers.set("Authorization", &format!("Bearer {token}"))?;
+    }
+    let init = RequestInit::new();
+    init.set_method(method);
+    if let Some(body) = body {
+        let json = serde_json::to_string(body).map_err(|e| JsValue::from_str(&e.to_string()))?;
+        headers.set("Content-Type", "application/json")?;
+        init.set_body(&JsValue::from_str(&json));
+    }
+    init.set_headers(&headers);
+    let window = web_sys::window().ok_or_else(|| JsValue::from_str("no window"))?;
+    let response = JsFuture::from(window.fetch_with_str_and_init(path, &init)).await?;
+    response.dyn_into()
+}

@@ -1,0 +1,220 @@
+//! The inbox: the site's conversations, newest activity first, with unread marks.
+
+use livedesk_protocol::chat::{Author, ConversationSummary, Message};
+use livedesk_protocol::ids::ConversationId;
+use time::OffsetDateTime;
+
+/// One conversation as the inbox shows it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InboxRow {
+    pub summary: ConversationSummary,
+    /// A visitor wrote since the agent last had this conversation open.
+    pub unread: bool,
+}
+
+impl InboxRow {
+    /// When something last happened: the newest message, or the opening.
+    pub fn activity(&self) -> OffsetDateTime {
+        self.summary
+            .last_message
+            .as_ref()
+            .map_or(self.summary.created_at, |m| m.created_at)
+    }
+
+    /// The visitor's name, or "Visitor" and the start of their id when they gave none.
+    pub fn visitor_label(&self) -> String {
+        visitor_label(&self.summary)
+    }
+}
+
+pub fn visitor_label(summary: &ConversationSummary) -> String {
+    match summary.visitor_name.as_deref().map(str::trim) {
+        Some(name) if !name.is_empty() => name.to_owned(),
+        _ => {
+            let id = summary.visitor_id.to_string();
+            format!("Visitor {}", &id[..8])
+        }
+    }
+}
+
+/// What [`apply_message`] found.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Applied {
+    Updated,
+    /// The message belongs to a conversation the inbox does not list: reload the list.
+    UnknownConversation,
+}
+
+/// Replaces the list with a freshly fetched one. Local rows that are newer than the fetched
+/// ones (a frame raced the request) keep their newer state; a conversation that moved on
+/// with a visitor message while it was not open becomes unread.
+pub fn merge_fetched(
+    rows: &mut Vec<InboxRow>,
+    fetched: Vec<ConversationSummary>,
+    open: Option<ConversationId>,
+) {
+    let merged = fetched
+        .into_iter()
+        .map(
+            |summary| match rows.iter().find(|r| r.summary.id == summary.id) {
+                Some(known) if known.summary.last_seq >= summary.last_seq => InboxRow {
+                    summary: known.summary.clone(),
+                    unread: known.unread,
+                },
+                Some(known) => {
+                    let unread = known.unread || is_unread(&summary, open);
+                    InboxRow { summary, unread }
+                }
+                None => InboxRow {
+                    unread: false,
+                    summary,
+                },
+            },
+        )
+        .collect();
+    *rows = merged;
+    sort(rows);
+}
+
+/// Adds a newly opened conversation, or refreshes it if it is already listed.
+pub fn upsert_opened(
+    rows: &mut Vec<InboxRow>,
+    summary: ConversationSummary,
+    open: Option<ConversationId>,
+) {
+    let unread = is_unread(&summary, open);
+    match rows.iter_mut().find(|r| r.summary.id == summary.id) {
+        Some(row) if row.summary.last_seq > summary.last_seq => {
+            row.summary.status = summary.status;
+            row.summary.visitor_name = summary.visitor_name;
+        }
+        Some(row) => {
+            row.unread |= unread;
+            row.summary = summary;
+        }
+        None => rows.push(InboxRow { summary, unread }),
+    }
+    sort(rows);
+}
+
+/// Moves a conversation to the top with its new last message.
+pub fn apply_message(
+    rows: &mut [InboxRow],
+    message: &Message,
+    open: Option<ConversationId>,
+) -> Applied {
+    let Some(row) = rows
+        .iter_mut()
+        .find(|r| r.summary.id == message.conversation_id)
+    else {
+        return Applied::UnknownConversation;
+    };
+    if message.seq > row.summary.last_seq {
+        row.summary.last_seq = message.seq;
+        row.summary.last_message = Some(message.clone());
+        if matches!(message.author, Author::Visitor { .. }) && open != Some(message.conversation_id)
+        {
+            row.unread = true;
+        }
+    }
+    sort(rows);
+    Applied::Updated
+}
+
+pub fn mark_read(rows: &mut [InboxRow], id: ConversationId) {
+    if let Some(row) = rows.iter_mut().find(|r| r.summary.id == id) {
+        row.unread = false;
+    }
+}
+
+fn is_unread(summary: &ConversationSummary, open: Option<ConversationId>) -> bool {
+    open != Some(summary.id)
+        && summary
+            .last_message
+            .as_ref()
+            .is_some_and(|m| matches!(m.author, Author::Visitor { .. }))
+}
+
+/// Newest activity first; the sort is stable so equal times keep their order.
+fn sort(rows: &mut [InboxRow]) {
+    rows.sort_by_key(|r| std::cmp::Reverse(r.activity()));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::testing::{message, summary};
+
+    #[test]
+    fn a_visitor_message_moves_its_conversation_to_the_top_and_marks_it_unread() {
+        let (a, b) = (summary(1, 10), summary(2, 20));
+        let mut rows = Vec::new();
+        merge_fetched(&mut rows, vec![b.clone(), a.clone()], None);
+
+        let applied = apply_message(&mut rows, &message(a.id, 2, 30, true), None);
+
+        assert_eq!(applied, Applied::Updated);
+        assert_eq!(rows[0].summary.id, a.id);
+        assert!(rows[0].unread);
+        assert!(!rows[1].unread);
+    }
+
+    #[test]
+    fn the_open_conversation_never_becomes_unread() {
+        let a = summary(1, 10);
+        let mut rows = Vec::new();
+        merge_fetched(&mut rows, vec![a.clone()], Some(a.id));
+
+        apply_message(&mut rows, &message(a.id, 2, 30, true), Some(a.id));
+
+        assert!(!rows[0].unread);
+    }
+
+    #[test]
+    fn a_replayed_older_message_does_not_replace_the_preview() {
+        let a = summary(1, 10);
+        let mut rows = Vec::new();
+        merge_fetched(&mut rows, vec![a.clone()], None);
+        apply_message(&mut rows, &message(a.id, 3, 30, false), None);
+
+        apply_message(&mut rows, &message(a.id, 2, 20, true), None);
+
+        assert_eq!(rows[0].summary.last_seq, 3);
+        assert!(!rows[0].unread);
+    }
+
+    #[test]
+    fn a_message_for_an_unlisted_conversation_asks_for_a_reload() {
+        let mut rows = Vec::new();
+        let stranger = summary(9, 10);
+
+        let applied = apply_message(&mut rows, &message(stranger.id, 1, 10, true), None);
+
+        assert_eq!(applied, Applied::UnknownConversation);
+    }
+
+    #[test]
+    fn a_fetch_older_than_a_live_frame_keeps_the_live_state() {
+        let a = summary(1, 10);
+        let mut rows = Vec::new();
+        upsert_opened(&mut rows, a.clone(), None);
+        apply_message(&mut rows, &message(a.id, 2, 30, true), None);
+
+        merge_fetched(&mut rows, vec![a.clone()], None);
+
+        assert_eq!(rows[0].summary.last_seq, 2);
+        assert!(rows[0].unread);
+    }
+
+    #[test]
+    fn visitors_without_a_name_are_labelled_by_their_id() {
+        let mut a = summary(1, 10);
+        a.visitor_name = None;
+        assert_eq!(
+            visitor_label(&a),
+            format!("Visitor {}", &a.visitor_id.to_string()[..8])
+        );
+        a.visitor_name = Some("Ayşe".into());
+        assert_eq!(visitor_label(&a), "Ayşe");
+    }
+}

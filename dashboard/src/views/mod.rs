@@ -1,0 +1,17 @@
+//! Leptos components. Each file is one part of the screen; they read [`crate::desk::Desk`]
+//! from context and call its actions.
+//!
+//! Elements that tests and integrators look for carry a `data-ld` attribute
+//! (`data-ld="conversation"`, `data-ld="message"`, `data-ld="composer"`, …); class names are
+//! for styling only and may change.
+
+mod app;
+mod composer;
+mod conversation;
+mod format;
+mod header;
+mod inbox;
+mod login;
+mod workspace;
+
+pub use app::App;
