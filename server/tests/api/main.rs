@@ -1,0 +1,14 @@
+//! The server from the outside: real PostgreSQL, real Redis, real sockets.
+
+#![allow(clippy::unwrap_used)]
+
+#[path = "../support/mod.rs"]
+mod support;
+
+mod auth;
+mod bad_input;
+mod messaging;
+mod nodes;
+mod ops;
+mod tenancy;
+mod visitor_session;
