@@ -1,0 +1,184 @@
+//! A running PostgreSQL: the persistent dev instance of `run` or the throwaway one of `test`.
+//! Started with `pg_ctl start` (the postmaster detaches into its own session, so a Ctrl-C in
+//! the terminal does not reach it) and stopped with `pg_ctl stop -m fast` when dropped.
+
+use crate::postgres::{as_postgres, bin_dir, owned_dir};
+use crate::process::{output, succeeds};
+use crate::setup::quietly;
+use anyhow::{Context, Result, bail};
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+pub struct PgServer {
+    bin: PathBuf,
+    data: PathBuf,
+    pub port: u16,
+    /// Deleted after the server stops: the whole throwaway instance of a test run.
+    remove_on_stop: Option<PathBuf>,
+}
+
+impl PgServer {
+    /// The dev instance: its data survives restarts.
+    pub fn start_persistent(data: &Path, runtime: &Path, port: u16) -> Result<Self> {
+        Self::start(data, runtime, port, None)
+    }
+
+    /// A fresh cluster in a temporary directory, tuned for speed over durability.
+    pub fn start_throwaway(port: u16) -> Result<Self> {
+        let root = std::env::temp_dir().join(format!("livedesk-test-pg-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&root);
+        fs::create_dir_all(&root)?;
+        Self::start(
+            &root.join("data"),
+            &root.join("run"),
+            port,
+            Some(root.clone()),
+        )
+    }
+
+    fn start(
+        data: &Path,
+        runtime: &Path,
+        port: u16,
+        remove_on_stop: Option<PathBuf>,
+    ) -> Result<Self> {
+        let throwaway = remove_on_stop.is_some();
+        let bin = bin_dir().context("PostgreSQL is not installed: run `cargo xtask setup`")?;
+        owned_dir(runtime)?;
+        if !data.join("PG_VERSION").is_file() {
+            owned_dir(data)?;
+            let mut initdb = as_postgres(&bin.join("initdb"));
+            initdb.args([
+                "--auth=trust",
+                "--username=postgres",
+                "--encoding=UTF8",
+                "--locale=C",
+                "-D",
+            ]);
+            initdb.arg(data);
+            if throwaway {
+                initdb.arg("--no-sync");
+            }
+            quietly(&mut initdb)?;
+            if !throwaway {
+                println!("postgres: created a new cluster in {}", data.display());
+            }
+        } else {
+            owned_dir(data)?;
+        }
+        let server = Self {
+            bin,
+            data: data.to_path_buf(),
+            port,
+            remove_on_stop,
+        };
+        server.stop_leftover();
+        server.pg_ctl_start(runtime, throwaway)?;
+        Ok(server)
+    }
+
+    /// A postmaster from an earlier run that was killed without cleaning up holds the data
+    /// directory; stop it rather than fail.
+    fn stop_leftover(&self) {
+        if succeeds(self.pg_ctl().arg("status")) {
+            println!(
+                "postgres: stopping a server left running in {}",
+                self.data.display()
+            );
+            let _ = succeeds(self.pg_ctl().args(["stop", "-m", "fast", "-w"]));
+        }
+    }
+
+    fn pg_ctl_start(&self, runtime: &Path, throwaway: bool) -> Result<()> {
+        let log = runtime.join("postgres.log");
+        let sockets = socket_dir(runtime, self.port)?;
+        let mut options = format!(
+            "-p {} -c listen_addresses=127.0.0.1 -c unix_socket_directories='{}'",
+            self.port,
+            sockets.display()
+        );
+        if throwaway {
+            options.push_str(" -c fsync=off -c synchronous_commit=off -c full_page_writes=off");
+            options.push_str(" -c max_connections=300");
+        }
+        let mut start = self.pg_ctl();
+        start
+            .args(["start", "-w", "-t", "60", "-l"])
+            .arg(&log)
+            .args(["-o", &options]);
+        if let Err(err) = quietly(&mut start) {
+            let tail = fs::read_to_string(&log).unwrap_or_default();
+            let tail: Vec<_> = tail
+                .lines()
+                .rev()
+                .take(15)
+                .collect::<Vec<_>>()
+                .into_iter()
+                .rev()
+                .collect();
+            bail!("{err:#}\n{} says:\n{}", log.display(), tail.join("\n"));
+        }
+        Ok(())
+    }
+
+    fn pg_ctl(&self) -> Command {
+        let mut cmd = as_postgres(&self.bin.join("pg_ctl"));
+        cmd.arg("-D").arg(&self.data);
+        cmd
+    }
+
+    pub fn url(&self, database: &str) -> String {
+        format!("postgres://postgres@127.0.0.1:{}/{database}", self.port)
+    }
+
+    pub fn create_database_if_missing(&self, name: &str) -> Result<()> {
+        let exists = self.psql(&format!(
+            "SELECT 1 FROM pg_database WHERE datname = '{name}'"
+        ))?;
+        if exists.trim() != "1" {
+            self.psql(&format!("CREATE DATABASE \"{name}\""))?;
+            println!("postgres: created database {name}");
+        }
+        Ok(())
+    }
+
+    fn psql(&self, sql: &str) -> Result<String> {
+        let psql = self.bin.join("psql");
+        output(
+            Command::new(psql)
+                .args(["-X", "-q", "-t", "-A", "-c", sql])
+                .arg(self.url("postgres")),
+        )
+    }
+
+    fn stop(&mut self) {
+        if !succeeds(self.pg_ctl().args(["stop", "-m", "fast", "-w", "-t", "60"])) {
+            eprintln!("postgres: `pg_ctl stop` failed for {}", self.data.display());
+        }
+        if let Some(root) = self.remove_on_stop.take() {
+            let _ = fs::remove_dir_all(root);
+        }
+    }
+}
+
+impl Drop for PgServer {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+/// Unix socket paths are limited to 107 bytes; a deep checkout falls back to the temp dir.
+fn socket_dir(runtime: &Path, port: u16) -> Result<PathBuf> {
+    if runtime
+        .join(format!(".s.PGSQL.{port}.lock"))
+        .as_os_str()
+        .len()
+        < 100
+    {
+        return Ok(runtime.to_path_buf());
+    }
+    let short = std::env::temp_dir().join(format!("livedesk-pg-{port}"));
+    owned_dir(&short)?;
+    Ok(short)
+}

@@ -1,0 +1,160 @@
+//! `cargo xtask build-web`: the widget and the dashboard, from Rust to optimised wasm plus
+//! their static files, in `<web>/widget/` and `<web>/dashboard/`.
+//!
+//! An app is rebuilt only when one of its inputs is newer than its stamp file, whose
+//! modification time is set to the moment the previous build *started*: a file saved during
+//! a build is therefore still seen as newer next time.
+
+use crate::paths::{self, which};
+use crate::process::run;
+use anyhow::{Context, Result, bail};
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::SystemTime;
+
+struct App {
+    package: &'static str,
+    /// The crate folder, which is also the output folder's name.
+    dir: &'static str,
+}
+
+const APPS: [App; 2] = [
+    App {
+        package: "livedesk-widget",
+        dir: "widget",
+    },
+    App {
+        package: "livedesk-dashboard",
+        dir: "dashboard",
+    },
+];
+
+/// Folders (besides the app's own) and files whose changes can change the wasm.
+const SHARED_INPUTS: [&str; 4] = ["protocol", "signaling", "Cargo.lock", "Cargo.toml"];
+
+pub fn build(web: &Path) -> Result<()> {
+    for app in &APPS {
+        build_app(app, web).with_context(|| format!("building the {} for the web", app.dir))?;
+    }
+    Ok(())
+}
+
+fn build_app(app: &App, web: &Path) -> Result<()> {
+    let out = web.join(app.dir);
+    let stamp = web.join(format!(".{}.stamp", app.dir));
+    let artifact = app.package.replace('-', "_");
+    let inputs: Vec<PathBuf> = std::iter::once(app.dir)
+        .chain(SHARED_INPUTS)
+        .map(|p| paths::root().join(p))
+        .collect();
+    if out.join(format!("{artifact}_bg.wasm")).is_file() && is_fresh(&stamp, &inputs) {
+        return Ok(());
+    }
+    let started = SystemTime::now();
+    println!("build-web: building {} …", app.package);
+    run(Command::new("cargo")
+        .current_dir(paths::root())
+        .args([
+            "build",
+            "-p",
+            app.package,
+            "--target",
+            "wasm32-unknown-unknown",
+        ])
+        .args(["--profile", "wasm"]))?;
+    let wasm = paths::target_dir().join(format!("wasm32-unknown-unknown/wasm/{artifact}.wasm"));
+
+    if out.exists() {
+        fs::remove_dir_all(&out)?;
+    }
+    let bindgen =
+        which("wasm-bindgen").context("wasm-bindgen is missing: run `cargo xtask setup`")?;
+    run(Command::new(bindgen)
+        .args(["--target", "web", "--no-typescript", "--out-dir"])
+        .arg(&out)
+        .arg(&wasm))?;
+    optimise(&out.join(format!("{artifact}_bg.wasm")))?;
+    copy_dir(&paths::root().join(app.dir).join("static"), &out)?;
+
+    fs::File::create(&stamp)?.set_modified(started)?;
+    println!("build-web: {} → {}", app.package, out.display());
+    Ok(())
+}
+
+/// `wasm-opt -Oz` in place. Debian's binaryen 108 predates the wasm features rustc now
+/// enables by default, so a rejected module is retried with them switched on.
+fn optimise(wasm: &Path) -> Result<()> {
+    let wasm_opt = which("wasm-opt").context("wasm-opt is missing: run `cargo xtask setup`")?;
+    let attempt = |features: &[&str]| {
+        Command::new(&wasm_opt)
+            .args(["-Oz", "--strip-debug", "--strip-producers"])
+            .args(features)
+            .arg(wasm)
+            .arg("-o")
+            .arg(wasm)
+            .output()
+    };
+    if attempt(&[])?.status.success() {
+        return Ok(());
+    }
+    let features = [
+        "--enable-bulk-memory",
+        "--enable-nontrapping-float-to-int",
+        "--enable-sign-ext",
+        "--enable-mutable-globals",
+        "--enable-reference-types",
+        "--enable-multivalue",
+    ];
+    let retry = attempt(&features)?;
+    if !retry.status.success() {
+        bail!(
+            "wasm-opt failed on {}:\n{}",
+            wasm.display(),
+            String::from_utf8_lossy(&retry.stderr)
+        );
+    }
+    Ok(())
+}
+
+/// True when `stamp` exists and no file under `inputs` was modified after it.
+fn is_fresh(stamp: &Path, inputs: &[PathBuf]) -> bool {
+    let Ok(built) = fs::metadata(stamp).and_then(|m| m.modified()) else {
+        return false;
+    };
+    inputs
+        .iter()
+        .all(|input| newest(input).is_none_or(|newest| newest <= built))
+}
+
+/// The latest modification time of `path` or of anything below it (skipping `target/`).
+fn newest(path: &Path) -> Option<SystemTime> {
+    let meta = fs::metadata(path).ok()?;
+    let own = meta.modified().ok();
+    if !meta.is_dir() {
+        return own;
+    }
+    let children = fs::read_dir(path).ok()?.flatten();
+    children
+        .filter(|entry| entry.file_name() != "target")
+        .filter_map(|entry| newest(&entry.path()))
+        .chain(own)
+        .max()
+}
+
+fn copy_dir(from: &Path, to: &Path) -> Result<()> {
+    let Ok(entries) = fs::read_dir(from) else {
+        return Ok(()); // no static files (yet)
+    };
+    fs::create_dir_all(to)?;
+    for entry in entries.flatten() {
+        let target = to.join(entry.file_name());
+        if entry.file_type()?.is_dir() {
+            copy_dir(&entry.path(), &target)?;
+        } else {
+            fs::copy(entry.path(), &target)
+                .with_context(|| format!("copying {}", entry.path().display()))?;
+        }
+    }
+    Ok(())
+}
