@@ -54,7 +54,7 @@ pub fn role(role: Role) -> &'static str {
     }
 }
 
-/// Up to two initials for an avatar.
+/// Up to two initials for an avatar ("Visitor 0a9e…" gives "V", not "V0").
 pub fn initials(name: &str) -> String {
     name.split_whitespace()
         .filter_map(|w| w.chars().next())
