@@ -52,6 +52,13 @@ impl Application {
         let listener = TcpListener::bind(config.bind)
             .await
             .map_err(|e| anyhow::anyhow!("binding {} (LIVEDESK_BIND): {e}", config.bind))?;
+        let mut config = config;
+        if config.public_url.port() == Some(0) {
+            // Bound to port 0 with no public URL set: the URL follows the port the OS chose.
+            let _ = config
+                .public_url
+                .set_port(Some(listener.local_addr()?.port()));
+        }
         let state = AppState {
             config: Arc::new(config),
             db,
