@@ -25,9 +25,6 @@ struct Driver {
 
 impl Driver {
     fn start() -> Self {
-        // Several TLS back-ends are linked into the tests; WebDriver speaks plain HTTP
-        // here, but rustls wants one chosen.
-        let _ = rustls::crypto::ring::default_provider().install_default();
         let binary = std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "chromedriver".into());
         let port = free_port();
         let child = Command::new(&binary)
@@ -68,8 +65,9 @@ impl Driver {
         }
         let mut caps = serde_json::Map::new();
         caps.insert("goog:chromeOptions".into(), options);
-        let client = ClientBuilder::rustls()
-            .unwrap()
+        // chromedriver speaks plain HTTP on loopback.
+        let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+        let client = ClientBuilder::new(connector)
             .capabilities(caps)
             .connect(&format!("http://127.0.0.1:{}", self.port))
             .await
