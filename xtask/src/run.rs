@@ -104,11 +104,11 @@ pub fn run(release: bool) -> Result<()> {
     println!("\nLivedesk is running. Press Ctrl-C to stop everything.\n");
     println!("  demo page    {demo_origin}/   (a plain shop page with the widget embedded)");
     println!("  dashboard    {api}/dashboard/");
-    println!("  API          {api}/api/");
+    println!("  API          {api}/api/v1/");
     println!(
         "  WebSockets   ws://127.0.0.1:{api_port}/ws/visitor   ws://127.0.0.1:{api_port}/ws/agent"
     );
-    println!("  health       {api}/health");
+    println!("  health       {api}/health   (metrics: {api}/metrics)");
     print_admin_login(&setup_out);
     println!("  PostgreSQL   {database_url}");
     println!("  Redis        {redis_url}\n");

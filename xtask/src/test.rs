@@ -38,10 +38,12 @@ pub fn test(cargo_test_args: &[String]) -> Result<i32> {
     );
 
     let mut cargo = Command::new("cargo");
+    // --no-fail-fast: one failing test binary must not hide the results of the others.
+    let test = ["test", "--no-fail-fast"];
     cargo
         .current_dir(paths::root())
         .envs(env.clone())
-        .arg("test");
+        .args(test);
     if !names_packages(cargo_test_args) {
         let wasm_crates = [
             "--exclude",
