@@ -15,6 +15,7 @@ use tower_http::trace::TraceLayer;
 
 use crate::auth::tokens::TokenKeys;
 use crate::config::Config;
+use crate::ops::rate_limit::ClientIp;
 use crate::ops::{health, telemetry};
 use crate::realtime::hub::Hub;
 use crate::state::AppState;
@@ -135,10 +136,11 @@ async fn redis_pool(url: &str) -> anyhow::Result<fred::clients::Pool> {
 }
 
 fn routes(state: &AppState) -> Router {
+    let client_ip = ClientIp::new(&state.config.trusted_proxies);
     Router::new()
-        .merge(auth::routes::router())
+        .merge(auth::routes::router(&client_ip))
         .merge(chat::routes::router())
-        .merge(sites::visitor_session::router())
+        .merge(sites::visitor_session::router(&client_ip))
         .merge(realtime::router())
         .merge(health::router())
         .merge(web::router(state))

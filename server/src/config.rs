@@ -26,6 +26,9 @@ pub struct Config {
     pub visitor_token_ttl: Duration,
     /// Name of this node in logs and metrics (`LIVEDESK_NODE_ID`).
     pub node_id: String,
+    /// Reverse proxies whose `X-Forwarded-For` names the client (`LIVEDESK_TRUSTED_PROXIES`,
+    /// comma-separated IPs).
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -97,6 +100,13 @@ impl Config {
             )?),
             refresh_token_ttl: Duration::from_secs(30 * 24 * 3600),
             visitor_token_ttl: Duration::from_secs(365 * 24 * 3600),
+            trusted_proxies: parse(src, "LIVEDESK_TRUSTED_PROXIES", "", |v| {
+                v.split(',')
+                    .map(str::trim)
+                    .filter(|s| !s.is_empty())
+                    .map(str::parse)
+                    .collect::<Result<Vec<_>, _>>()
+            })?,
             node_id: src
                 .get("LIVEDESK_NODE_ID")
                 .unwrap_or_else(|| format!("node-{}", std::process::id())),

@@ -1,5 +1,7 @@
 //! `/api/v1/auth/*` and `/api/v1/me`.
 
+use std::time::Duration;
+
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::{get, post};
@@ -13,11 +15,23 @@ use uuid::Uuid;
 use super::{CurrentAgent, DbRole, password, tokens};
 use crate::error::{AppError, AppResult};
 use crate::extract::ApiJson;
+use crate::ops::rate_limit::{self, ClientIp};
 use crate::state::AppState;
 
-pub fn router() -> Router<AppState> {
+/// Login attempts allowed per client IP: a burst of 10, then one every 6 s.
+const LOGIN_BURST: u32 = 10;
+const LOGIN_REFILL: Duration = Duration::from_secs(6);
+
+pub fn router(client_ip: &ClientIp) -> Router<AppState> {
     Router::new()
-        .route("/api/v1/auth/login", post(login))
+        .route(
+            "/api/v1/auth/login",
+            post(login).layer(rate_limit::per_client_ip(
+                client_ip,
+                LOGIN_REFILL,
+                LOGIN_BURST,
+            )),
+        )
         .route("/api/v1/auth/refresh", post(refresh))
         .route("/api/v1/auth/logout", post(logout))
         .route("/api/v1/me", get(me))

@@ -1,5 +1,8 @@
 //! `POST /api/v1/visitor/session`: a visitor on an allowed page gets a token for one site.
 
+use std::convert::Infallible;
+use std::time::Duration;
+
 use axum::extract::State;
 use axum::http::{HeaderMap, Method, header};
 use axum::routing::post;
@@ -13,16 +16,31 @@ use super::{Site, find_active_by_key, origin};
 use crate::chat::store;
 use crate::error::{AppError, AppResult};
 use crate::extract::ApiJson;
+use crate::ops::rate_limit::{self, ClientIp};
 use crate::state::AppState;
 
-pub fn router() -> Router<AppState> {
+/// Sessions a client IP may start: a burst of 30 (many tabs, a shared office address), then
+/// two a second.
+const SESSION_BURST: u32 = 30;
+const SESSION_REFILL: Duration = Duration::from_millis(500);
+
+pub fn router(client_ip: &ClientIp) -> Router<AppState> {
     // Any page may ask; the handler itself checks the origin against the site's list, and
     // answers with a clear error rather than an opaque CORS failure.
     let cors = CorsLayer::new()
         .allow_origin(Any)
         .allow_methods([Method::POST])
         .allow_headers([header::CONTENT_TYPE]);
-    Router::new().route("/api/v1/visitor/session", post(start).layer(cors))
+    Router::new().route(
+        "/api/v1/visitor/session",
+        post(start)
+            .layer::<_, Infallible>(rate_limit::per_client_ip(
+                client_ip,
+                SESSION_REFILL,
+                SESSION_BURST,
+            ))
+            .layer(cors),
+    )
 }
 
 #[tracing::instrument(skip_all, fields(site_key = %req.site_key))]

@@ -134,3 +134,35 @@ pub fn tamper_signature(token: &str) -> String {
     chars[5] = if chars[5] == 'x' { 'y' } else { 'x' };
     format!("{claims}.{}", chars.into_iter().collect::<String>())
 }
+
+#[tokio::test]
+async fn repeated_login_attempts_from_one_address_are_slowed_down() {
+    let app = TestApp::spawn().await;
+    let attempt = || {
+        let url = app.node.url("/api/v1/auth/login");
+        let email = app.site.agent_email.clone();
+        async move {
+            http()
+                .post(url)
+                .json(&LoginRequest {
+                    email,
+                    password: "guess guess guess".into(),
+                })
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+
+    for _ in 0..10 {
+        assert_eq!(attempt().await.status(), 401);
+    }
+    let limited = attempt().await;
+
+    assert_eq!(limited.status(), 429);
+    assert!(limited.headers().contains_key("retry-after"));
+    assert_eq!(
+        limited.json::<ApiError>().await.unwrap().code,
+        ErrorCode::RateLimited
+    );
+}

@@ -149,3 +149,29 @@ async fn malformed_and_oversized_bodies_get_json_errors() {
 
     assert_eq!(visitors(&app).await, 0);
 }
+
+#[tokio::test]
+async fn a_page_on_another_origin_may_ask_for_a_session() {
+    let app = TestApp::spawn().await;
+
+    let preflight = http()
+        .request(
+            reqwest::Method::OPTIONS,
+            app.node.url("/api/v1/visitor/session"),
+        )
+        .header("Origin", &app.site.origin)
+        .header("Access-Control-Request-Method", "POST")
+        .header("Access-Control-Request-Headers", "content-type")
+        .send()
+        .await
+        .unwrap();
+
+    assert!(preflight.status().is_success());
+    assert_eq!(
+        preflight
+            .headers()
+            .get("access-control-allow-origin")
+            .and_then(|v| v.to_str().ok()),
+        Some("*")
+    );
+}
