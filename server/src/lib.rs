@@ -11,7 +11,9 @@
 //!   listing, replaying.
 //! - [`realtime`]: the WebSockets and the hub that fans events out across nodes via Redis.
 //! - [`web`]: the widget frame and static files of the widget and dashboard.
-//! - [`ops`]: health, metrics, logging.
+//! - [`hours`]: business hours, holidays, emergency override and the SLA clock.
+//! - [`routing`]: queue priority and the strategies that pick an agent.
+//! - [`ops`]: health, metrics, logging, rate limits.
 //! - [`admin`]: operator commands (`create-admin`, `demo-setup`, …).
 //!
 //! PostgreSQL is the source of truth; Redis carries events between nodes. A message is
@@ -25,8 +27,10 @@ pub mod config;
 pub mod db;
 pub mod error;
 pub mod extract;
+pub mod hours;
 pub mod ops;
 pub mod realtime;
+pub mod routing;
 pub mod sites;
 pub mod state;
 pub mod web;

@@ -1,0 +1,1 @@
+//! Business hours, holidays and the SLA clock (pure, no IO).

@@ -1,0 +1,1 @@
+//! Queue priority and routing strategies (pure, no IO).
