@@ -157,7 +157,7 @@ impl AgentSocket {
         let ping = {
             let this = self.clone();
             Closure::<dyn FnMut()>::new(move || {
-                this.send(&AgentFrame::Ping);
+                this.send(&AgentFrame::Ping {});
             })
         };
         ws.set_onopen(Some(on_open.as_ref().unchecked_ref()));

@@ -19,8 +19,9 @@ pub enum VisitorFrame {
     Send { cid: ClientId, body: String },
     /// Replay every message of the visitor's open conversation with `seq > after_seq`.
     Resume { after_seq: i64 },
-    /// Keep-alive; answered with [`ServerFrame::Pong`].
-    Ping,
+    /// Keep-alive; answered with [`ServerFrame::Pong`]. (A struct variant, so that
+    /// unknown fields are refused here too.)
+    Ping {},
 }
 
 /// Frames an agent's client sends on `/ws/agent`.
@@ -38,8 +39,9 @@ pub enum AgentFrame {
         conversation_id: ConversationId,
         after_seq: i64,
     },
-    /// Keep-alive; answered with [`ServerFrame::Pong`].
-    Ping,
+    /// Keep-alive; answered with [`ServerFrame::Pong`]. (A struct variant, so that
+    /// unknown fields are refused here too.)
+    Ping {},
 }
 
 /// Frames the server sends on both sockets.

@@ -90,7 +90,7 @@ impl Peer for AgentPeer {
                 Ok(()) => Ok(()),
                 Err(error) => link.failed(None, error).await,
             },
-            AgentFrame::Ping => link.send(&ServerFrame::Pong).await,
+            AgentFrame::Ping {} => link.send(&ServerFrame::Pong).await,
         }
     }
 }

@@ -142,7 +142,7 @@ impl Peer for VisitorPeer {
                     Err(error) => link.failed(None, error).await,
                 }
             }
-            VisitorFrame::Ping => link.send(&ServerFrame::Pong).await,
+            VisitorFrame::Ping {} => link.send(&ServerFrame::Pong).await,
         }
     }
 }
