@@ -10,5 +10,6 @@ mod bad_input;
 mod messaging;
 mod nodes;
 mod ops;
+mod queue;
 mod tenancy;
 mod visitor_session;
