@@ -10,6 +10,7 @@ mod bad_input;
 mod messaging;
 mod nodes;
 mod ops;
+mod resilience;
 mod queue;
 mod tenancy;
 mod visitor_session;

@@ -4,6 +4,7 @@
 
 #![allow(dead_code, clippy::unwrap_used)]
 
+pub mod chat;
 pub mod client;
 
 use std::net::{SocketAddr, TcpListener};
