@@ -268,6 +268,8 @@ impl Desk {
             }
             // Visitor-only frames never reach an agent socket.
             ServerFrame::VisitorHello { .. } => {}
+            // The state selector and colleagues' presence are not shown yet.
+            ServerFrame::AgentPresence { .. } | ServerFrame::Done { .. } => {}
         }
     }
 

@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use crate::chat::{ConversationSummary, Message};
 use crate::error::ErrorCode;
 use crate::ids::{AgentId, ClientId, ConversationId, SiteId, VisitorId};
+use crate::presence::{AgentPresence, AgentStateChoice};
 
 /// Frames a visitor's client sends on `/ws/visitor`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -39,6 +40,8 @@ pub enum AgentFrame {
         conversation_id: ConversationId,
         after_seq: i64,
     },
+    /// Set the agent's own state; answered with [`ServerFrame::Done`].
+    SetState { cid: ClientId, choice: AgentStateChoice },
     /// Keep-alive; answered with [`ServerFrame::Pong`]. (A struct variant, so that
     /// unknown fields are refused here too.)
     Ping {},
@@ -59,6 +62,10 @@ pub enum ServerFrame {
     AgentHello { site_id: SiteId, agent_id: AgentId },
     /// The message sent with `cid` is stored; `message.seq` is its place in the conversation.
     Ack { cid: ClientId, message: Message },
+    /// The frame with `cid` was carried out (frames whose answer is not a message).
+    Done { cid: ClientId },
+    /// An agent of the site came online, went offline or changed state (agents only).
+    AgentPresence { presence: AgentPresence },
     /// A frame was refused. `cid` names it when the frame had one and could be read.
     Error {
         cid: Option<ClientId>,

@@ -8,6 +8,7 @@
 //! - [`ids`]: typed identifiers (`SiteId`, `ConversationId`, …).
 //! - [`chat`]: conversations, messages and the validated [`chat::MessageBody`].
 //! - [`frames`]: WebSocket frames, `{"t": "<type>", …}` JSON text frames.
+//! - [`presence`]: agents' states (available, busy, away, break, do-not-disturb).
 //! - [`api`]: REST request and response bodies.
 //! - [`error`]: the stable error codes shared by REST and WebSocket errors.
 //!
@@ -18,6 +19,7 @@ pub mod chat;
 pub mod error;
 pub mod frames;
 pub mod ids;
+pub mod presence;
 
 pub use error::{ApiError, ErrorCode};
 

@@ -17,6 +17,8 @@ use crate::auth::tokens::TokenKeys;
 use crate::config::Config;
 use crate::ops::rate_limit::ClientIp;
 use crate::ops::{health, telemetry};
+use crate::presence::Presence;
+use crate::queue::Queue;
 use crate::realtime::hub::Hub;
 use crate::state::AppState;
 use crate::{auth, chat, db, realtime, sites, web};
@@ -63,6 +65,8 @@ impl Application {
         let state = AppState {
             config: Arc::new(config),
             db,
+            presence: Presence::new(redis.clone()),
+            queue: Queue::new(redis.clone()),
             redis,
             hub,
             tokens,

@@ -13,6 +13,7 @@
 //! - [`web`]: the widget frame and static files of the widget and dashboard.
 //! - [`hours`]: business hours, holidays, emergency override and the SLA clock.
 //! - [`routing`]: queue priority and the strategies that pick an agent.
+//! - [`presence`]: agents' sockets (heartbeats) and chosen states in Redis.
 //! - [`queue`]: the waiting queue in Redis and its atomic claim.
 //! - [`ops`]: health, metrics, logging, rate limits.
 //! - [`admin`]: operator commands (`create-admin`, `demo-setup`, …).
@@ -30,6 +31,7 @@ pub mod error;
 pub mod extract;
 pub mod hours;
 pub mod ops;
+pub mod presence;
 pub mod queue;
 pub mod realtime;
 pub mod routing;

@@ -8,6 +8,8 @@ use tokio_util::task::TaskTracker;
 
 use crate::auth::tokens::TokenKeys;
 use crate::config::Config;
+use crate::presence::Presence;
+use crate::queue::Queue;
 use crate::realtime::hub::Hub;
 
 #[derive(Clone)]
@@ -17,6 +19,8 @@ pub struct AppState {
     /// Commands to Redis (health checks, publishing goes through the hub).
     pub redis: fred::clients::Pool,
     pub hub: Hub,
+    pub presence: Presence,
+    pub queue: Queue,
     pub tokens: Arc<TokenKeys>,
     /// Cancelled when the node shuts down: sockets tell their clients to reconnect.
     pub shutdown: CancellationToken,

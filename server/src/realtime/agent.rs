@@ -6,15 +6,20 @@ use axum::response::Response;
 use livedesk_protocol::ErrorCode;
 use livedesk_protocol::chat::MessageBody;
 use livedesk_protocol::frames::{AgentFrame, ServerFrame};
-use livedesk_protocol::ids::{ClientId, ConversationId, SiteId};
+use livedesk_protocol::ids::{AgentId, ClientId, ConversationId, SiteId};
+use livedesk_protocol::presence::{AgentPresence, AgentStateChoice};
 use serde::Deserialize;
+use time::OffsetDateTime;
+use uuid::Uuid;
 
+use super::event::HubEvent;
 use super::hub::Audience;
 use super::link::{Gone, Link};
 use super::send::store_and_publish;
 use super::socket::{self, Peer};
 use super::visitor::{refuse, sized};
 use crate::auth::CurrentAgent;
+use crate::presence;
 use crate::chat::store::Sender;
 use crate::state::AppState;
 
@@ -59,12 +64,16 @@ async fn connect(state: AppState, socket: WebSocket, token: String) {
     {
         return;
     }
-    socket::run(state, link, AgentPeer { agent, site }, membership, events).await;
+    let peer = AgentPeer { agent, site, socket_id: Uuid::new_v4() };
+    peer.heartbeat(&state).await;
+    socket::run(state, link, peer, membership, events).await;
 }
 
 struct AgentPeer {
     agent: CurrentAgent,
     site: SiteId,
+    /// This socket's member in the agent's presence set.
+    socket_id: Uuid,
 }
 
 impl Peer for AgentPeer {
@@ -90,12 +99,45 @@ impl Peer for AgentPeer {
                 Ok(()) => Ok(()),
                 Err(error) => link.failed(None, error).await,
             },
+            AgentFrame::SetState { cid, choice } => self.set_state(state, link, cid, &choice).await,
             AgentFrame::Ping {} => link.send(&ServerFrame::Pong).await,
+        }
+    }
+
+    async fn on_tick(&mut self, state: &AppState) {
+        self.heartbeat(state).await;
+    }
+
+    async fn on_close(self, state: &AppState) {
+        match state.presence.disconnect(self.site, self.agent.id, self.socket_id).await {
+            Ok(true) => announce(state, self.site, self.agent.id).await,
+            Ok(false) => {}
+            Err(error) => presence_failed(&error),
         }
     }
 }
 
 impl AgentPeer {
+    async fn heartbeat(&self, state: &AppState) {
+        match state.presence.heartbeat(self.site, self.agent.id, self.socket_id).await {
+            Ok(true) => announce(state, self.site, self.agent.id).await,
+            Ok(false) => {}
+            Err(error) => presence_failed(&error),
+        }
+    }
+
+    async fn set_state(&self, state: &AppState, link: &mut Link, cid: ClientId, choice: &AgentStateChoice) -> Result<(), Gone> {
+        let choice = match presence::validate(choice, OffsetDateTime::now_utc()) {
+            Ok(choice) => choice,
+            Err(error) => return link.error(Some(cid), ErrorCode::InvalidInput, error.to_string()).await,
+        };
+        if let Err(error) = state.presence.choose(self.site, self.agent.id, &choice).await {
+            return link.failed(Some(cid), error.into()).await;
+        }
+        announce(state, self.site, self.agent.id).await;
+        link.send(&ServerFrame::Done { cid }).await
+    }
+
     async fn send(
         &self,
         state: &AppState,
@@ -122,4 +164,24 @@ impl AgentPeer {
             Err(error) => link.failed(Some(cid), error).await,
         }
     }
+}
+
+/// Tells the site's agents where `agent` stands now.
+async fn announce(state: &AppState, site: SiteId, agent: AgentId) {
+    let presence = async {
+        let online = state.presence.is_online(site, agent).await?;
+        let choice = state.presence.choice(site, agent).await?;
+        let presence = AgentPresence { agent_id: agent, online, choice };
+        state.hub.publish(site, &HubEvent::AgentPresence { presence }).await
+    };
+    if let Err(error) = presence.await {
+        presence_failed(&error);
+    }
+}
+
+/// Presence lives in Redis; when Redis fails the agent keeps chatting, and the failure is
+/// counted and logged (the health endpoint reports Redis down as well).
+fn presence_failed(error: &fred::error::Error) {
+    metrics::counter!("livedesk_presence_failures_total").increment(1);
+    tracing::error!(%error, "updating agent presence failed");
 }

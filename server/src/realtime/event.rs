@@ -2,6 +2,7 @@
 
 use livedesk_protocol::chat::{ConversationSummary, Message};
 use livedesk_protocol::ids::{SiteId, VisitorId};
+use livedesk_protocol::presence::AgentPresence;
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -14,6 +15,8 @@ pub enum HubEvent {
     },
     /// A new conversation: for the site's agents.
     ConversationOpened { conversation: ConversationSummary },
+    /// An agent came online, went offline or changed state: for the site's agents.
+    AgentPresence { presence: AgentPresence },
 }
 
 /// The Redis channel of a site. The `{s:…}` hash tag keeps every key and channel of a site

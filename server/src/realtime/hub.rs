@@ -36,7 +36,7 @@ impl Audience {
         match (self, event) {
             (Audience::Agent, _) => true,
             (Audience::Visitor(me), HubEvent::Message { visitor_id, .. }) => me == *visitor_id,
-            (Audience::Visitor(_), HubEvent::ConversationOpened { .. }) => false,
+            (Audience::Visitor(_), HubEvent::ConversationOpened { .. } | HubEvent::AgentPresence { .. }) => false,
         }
     }
 }

@@ -16,8 +16,9 @@ use super::hub::{Delivery, Membership};
 use super::link::{Gone, Link};
 use crate::state::AppState;
 
-/// How often the server pings a quiet socket, and how long it waits for any sign of life.
-const PING_EVERY: Duration = Duration::from_secs(30);
+/// How often the server pings a socket (and the peer refreshes its presence), and how long
+/// it waits for any sign of life.
+const TICK_EVERY: Duration = crate::presence::HEARTBEAT_EVERY;
 const DEAD_AFTER: Duration = Duration::from_secs(75);
 
 /// What a visitor or an agent does with its frames.
@@ -32,6 +33,19 @@ pub trait Peer: Send {
         link: &mut Link,
         frame: Self::Frame,
     ) -> impl Future<Output = Result<(), Gone>> + Send;
+
+    /// Called every [`TICK_EVERY`] while the socket lives (heartbeats).
+    fn on_tick(&mut self, _state: &AppState) -> impl Future<Output = ()> + Send {
+        async {}
+    }
+
+    /// Called once when the connection ends, however it ends.
+    fn on_close(self, _state: &AppState) -> impl Future<Output = ()> + Send
+    where
+        Self: Sized,
+    {
+        async {}
+    }
 }
 
 /// Runs a connection until the client leaves, the node shuts down, or the client falls
@@ -40,11 +54,17 @@ pub async fn run<P: Peer>(
     state: AppState,
     mut link: Link,
     mut peer: P,
-    _membership: Membership,
-    mut events: mpsc::Receiver<Delivery>,
+    membership: Membership,
+    events: mpsc::Receiver<Delivery>,
 ) {
+    serve(&state, &mut link, &mut peer, events).await;
+    drop(membership);
+    peer.on_close(&state).await;
+}
+
+async fn serve<P: Peer>(state: &AppState, link: &mut Link, peer: &mut P, mut events: mpsc::Receiver<Delivery>) {
     let _open = OpenSocket::new(P::ROLE);
-    let mut ping = interval(PING_EVERY);
+    let mut ping = interval(TICK_EVERY);
     let mut last_heard = Instant::now();
     loop {
         tokio::select! {
@@ -53,13 +73,13 @@ pub async fn run<P: Peer>(
             frame = link.socket().recv() => {
                 let Some(Ok(frame)) = frame else { return };
                 last_heard = Instant::now();
-                if handle_ws_message(&state, &mut link, &mut peer, frame).await.is_err() {
+                if handle_ws_message(state, link, peer, frame).await.is_err() {
                     return;
                 }
             }
             delivery = events.recv() => {
                 let result = match delivery {
-                    Some(Delivery::Event(event)) => deliver(&mut link, &event).await,
+                    Some(Delivery::Event(event)) => deliver(link, &event).await,
                     Some(Delivery::Resync) => {
                         link.close(close_code::RESTART, "events may have been missed: reconnect and resume").await;
                         return;
@@ -80,6 +100,7 @@ pub async fn run<P: Peer>(
                 if link.socket().send(WsMessage::Ping(Default::default())).await.is_err() {
                     return;
                 }
+                peer.on_tick(state).await;
             }
             () = state.shutdown.cancelled() => {
                 link.close(close_code::RESTART, "server restarting: reconnect and resume").await;
@@ -92,6 +113,9 @@ pub async fn run<P: Peer>(
 async fn deliver(link: &mut Link, event: &HubEvent) -> Result<(), Gone> {
     match event {
         HubEvent::Message { message, .. } => link.deliver(message).await,
+        HubEvent::AgentPresence { presence } => {
+            link.send(&ServerFrame::AgentPresence { presence: presence.clone() }).await
+        }
         HubEvent::ConversationOpened { conversation } => {
             link.send(&ServerFrame::ConversationOpened {
                 conversation: conversation.clone(),

@@ -15,13 +15,18 @@ pub async fn visitor(node: &TestNode, token: &str) -> Socket {
     socket
 }
 
-/// A connected agent that has read its hello.
+/// A connected agent that has read its hello and the news of its own arrival.
 pub async fn agent(node: &TestNode, access_token: &str) -> Socket {
     let mut socket = Socket::agent(node, access_token).await;
-    assert!(matches!(
-        socket.recv().await,
-        ServerFrame::AgentHello { .. }
-    ));
+    let ServerFrame::AgentHello { agent_id, .. } = socket.recv().await else {
+        panic!("agent_hello comes first")
+    };
+    socket
+        .recv_until(|f| match f {
+            ServerFrame::AgentPresence { presence } if presence.agent_id == agent_id && presence.online => Some(()),
+            _ => None,
+        })
+        .await;
     socket
 }
 
