@@ -268,8 +268,11 @@ impl Desk {
             }
             // Visitor-only frames never reach an agent socket.
             ServerFrame::VisitorHello { .. } => {}
-            // The state selector and colleagues' presence are not shown yet.
-            ServerFrame::AgentPresence { .. } | ServerFrame::Done { .. } => {}
+            // Not shown yet: the state selector, colleagues' presence, closing and ratings.
+            ServerFrame::AgentPresence { .. }
+            | ServerFrame::Done { .. }
+            | ServerFrame::ConversationClosed { .. }
+            | ServerFrame::ConversationRated { .. } => {}
         }
     }
 

@@ -52,6 +52,40 @@ impl MessageBody {
     }
 }
 
+/// A visitor's rating of a closed conversation (CSAT).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Rating {
+    /// 1 (very bad) to 5 (very good).
+    pub score: u8,
+    #[serde(default)]
+    pub comment: Option<String>,
+}
+
+/// Longest rating comment, in characters.
+pub const MAX_RATING_COMMENT_CHARS: usize = 1000;
+
+impl Rating {
+    /// Checks the score and comment; a blank comment becomes none.
+    pub fn parse(score: u8, comment: Option<&str>) -> Result<Self, RatingError> {
+        if !(1..=5).contains(&score) {
+            return Err(RatingError::Score);
+        }
+        let comment = comment.map(str::trim).filter(|c| !c.is_empty());
+        if comment.is_some_and(|c| c.chars().count() > MAX_RATING_COMMENT_CHARS) {
+            return Err(RatingError::CommentTooLong);
+        }
+        Ok(Self { score, comment: comment.map(str::to_owned) })
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum RatingError {
+    #[error("the score must be 1 to 5")]
+    Score,
+    #[error("the comment is longer than {MAX_RATING_COMMENT_CHARS} characters")]
+    CommentTooLong,
+}
+
 /// Who wrote a message.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
@@ -120,6 +154,16 @@ mod tests {
                 "{raw:?}"
             );
         }
+    }
+
+    #[test]
+    fn ratings_are_checked() {
+        assert_eq!(Rating::parse(5, Some("  Great help ")), Ok(Rating { score: 5, comment: Some("Great help".into()) }));
+        assert_eq!(Rating::parse(1, Some("   ")), Ok(Rating { score: 1, comment: None }));
+        assert_eq!(Rating::parse(0, None), Err(RatingError::Score));
+        assert_eq!(Rating::parse(6, None), Err(RatingError::Score));
+        let long = "x".repeat(MAX_RATING_COMMENT_CHARS + 1);
+        assert_eq!(Rating::parse(3, Some(&long)), Err(RatingError::CommentTooLong));
     }
 
     #[test]

@@ -7,7 +7,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::chat::{ConversationSummary, Message};
+use crate::chat::{Author, ConversationSummary, Message, Rating};
 use crate::error::ErrorCode;
 use crate::ids::{AgentId, ClientId, ConversationId, SiteId, VisitorId};
 use crate::presence::{AgentPresence, AgentStateChoice};
@@ -20,6 +20,11 @@ pub enum VisitorFrame {
     Send { cid: ClientId, body: String },
     /// Replay every message of the visitor's open conversation with `seq > after_seq`.
     Resume { after_seq: i64 },
+    /// End the visitor's open conversation; answered with [`ServerFrame::Done`].
+    Close { cid: ClientId },
+    /// Rate a closed conversation of the visitor (again, to change the rating); answered
+    /// with [`ServerFrame::Done`].
+    Rate { cid: ClientId, conversation_id: ConversationId, rating: Rating },
     /// Keep-alive; answered with [`ServerFrame::Pong`]. (A struct variant, so that
     /// unknown fields are refused here too.)
     Ping {},
@@ -40,6 +45,9 @@ pub enum AgentFrame {
         conversation_id: ConversationId,
         after_seq: i64,
     },
+    /// Close a conversation of the site (closing a closed one is a no-op); answered with
+    /// [`ServerFrame::Done`].
+    Close { cid: ClientId, conversation_id: ConversationId },
     /// Set the agent's own state; answered with [`ServerFrame::Done`].
     SetState { cid: ClientId, choice: AgentStateChoice },
     /// Keep-alive; answered with [`ServerFrame::Pong`]. (A struct variant, so that
@@ -64,6 +72,11 @@ pub enum ServerFrame {
     Ack { cid: ClientId, message: Message },
     /// The frame with `cid` was carried out (frames whose answer is not a message).
     Done { cid: ClientId },
+    /// A conversation was closed, by its visitor, an agent or the system. The visitor's
+    /// widget offers the rating next.
+    ConversationClosed { conversation_id: ConversationId, closed_by: Author },
+    /// The visitor rated a closed conversation (agents only).
+    ConversationRated { conversation_id: ConversationId, rating: Rating },
     /// An agent of the site came online, went offline or changed state (agents only).
     AgentPresence { presence: AgentPresence },
     /// A frame was refused. `cid` names it when the frame had one and could be read.

@@ -1,4 +1,5 @@
 //! Conversations and messages.
 
+pub mod closing;
 pub mod routes;
 pub mod store;

@@ -4,7 +4,7 @@ use axum::extract::ws::WebSocket;
 use axum::extract::{Query, State, WebSocketUpgrade};
 use axum::response::Response;
 use livedesk_protocol::ErrorCode;
-use livedesk_protocol::chat::MessageBody;
+use livedesk_protocol::chat::{Author, MessageBody};
 use livedesk_protocol::frames::{AgentFrame, ServerFrame};
 use livedesk_protocol::ids::{AgentId, ClientId, ConversationId, SiteId};
 use livedesk_protocol::presence::{AgentPresence, AgentStateChoice};
@@ -15,10 +15,11 @@ use uuid::Uuid;
 use super::event::HubEvent;
 use super::hub::Audience;
 use super::link::{Gone, Link};
-use super::send::store_and_publish;
+use super::send::{publish, store_and_publish};
 use super::socket::{self, Peer};
 use super::visitor::{refuse, sized};
 use crate::auth::CurrentAgent;
+use crate::chat::closing;
 use crate::presence;
 use crate::chat::store::Sender;
 use crate::state::AppState;
@@ -99,6 +100,7 @@ impl Peer for AgentPeer {
                 Ok(()) => Ok(()),
                 Err(error) => link.failed(None, error).await,
             },
+            AgentFrame::Close { cid, conversation_id } => self.close(state, link, cid, conversation_id).await,
             AgentFrame::SetState { cid, choice } => self.set_state(state, link, cid, &choice).await,
             AgentFrame::Ping {} => link.send(&ServerFrame::Pong).await,
         }
@@ -118,6 +120,20 @@ impl Peer for AgentPeer {
 }
 
 impl AgentPeer {
+    async fn close(&self, state: &AppState, link: &mut Link, cid: ClientId, conversation: ConversationId) -> Result<(), Gone> {
+        match closing::close(&state.db, self.site, conversation).await {
+            Ok(closed) => {
+                if closed.newly {
+                    let closed_by = Author::Agent { id: self.agent.id, name: self.agent.name.clone() };
+                    let event = HubEvent::ConversationClosed { conversation_id: conversation, visitor_id: closed.visitor, closed_by };
+                    publish(state, self.site, &event).await;
+                }
+                link.send(&ServerFrame::Done { cid }).await
+            }
+            Err(error) => link.failed(Some(cid), error).await,
+        }
+    }
+
     async fn heartbeat(&self, state: &AppState) {
         match state.presence.heartbeat(self.site, self.agent.id, self.socket_id).await {
             Ok(true) => announce(state, self.site, self.agent.id).await,
@@ -171,11 +187,11 @@ async fn announce(state: &AppState, site: SiteId, agent: AgentId) {
     let presence = async {
         let online = state.presence.is_online(site, agent).await?;
         let choice = state.presence.choice(site, agent).await?;
-        let presence = AgentPresence { agent_id: agent, online, choice };
-        state.hub.publish(site, &HubEvent::AgentPresence { presence }).await
+        Ok::<_, fred::error::Error>(AgentPresence { agent_id: agent, online, choice })
     };
-    if let Err(error) = presence.await {
-        presence_failed(&error);
+    match presence.await {
+        Ok(presence) => publish(state, site, &HubEvent::AgentPresence { presence }).await,
+        Err(error) => presence_failed(&error),
     }
 }
 

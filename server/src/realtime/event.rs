@@ -1,7 +1,7 @@
 //! Events published on Redis between nodes. Internal: clients see [`ServerFrame`]s.
 
-use livedesk_protocol::chat::{ConversationSummary, Message};
-use livedesk_protocol::ids::{SiteId, VisitorId};
+use livedesk_protocol::chat::{Author, ConversationSummary, Message, Rating};
+use livedesk_protocol::ids::{ConversationId, SiteId, VisitorId};
 use livedesk_protocol::presence::AgentPresence;
 use serde::{Deserialize, Serialize};
 
@@ -15,6 +15,10 @@ pub enum HubEvent {
     },
     /// A new conversation: for the site's agents.
     ConversationOpened { conversation: ConversationSummary },
+    /// A conversation closed: for the site's agents and its visitor.
+    ConversationClosed { conversation_id: ConversationId, visitor_id: VisitorId, closed_by: Author },
+    /// The visitor rated a closed conversation: for the site's agents.
+    ConversationRated { conversation_id: ConversationId, rating: Rating },
     /// An agent came online, went offline or changed state: for the site's agents.
     AgentPresence { presence: AgentPresence },
 }

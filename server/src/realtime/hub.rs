@@ -35,8 +35,10 @@ impl Audience {
     fn wants(self, event: &HubEvent) -> bool {
         match (self, event) {
             (Audience::Agent, _) => true,
-            (Audience::Visitor(me), HubEvent::Message { visitor_id, .. }) => me == *visitor_id,
-            (Audience::Visitor(_), HubEvent::ConversationOpened { .. } | HubEvent::AgentPresence { .. }) => false,
+            (Audience::Visitor(me), HubEvent::Message { visitor_id, .. } | HubEvent::ConversationClosed { visitor_id, .. }) => {
+                me == *visitor_id
+            }
+            (Audience::Visitor(_), HubEvent::ConversationOpened { .. } | HubEvent::ConversationRated { .. } | HubEvent::AgentPresence { .. }) => false,
         }
     }
 }

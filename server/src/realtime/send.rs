@@ -1,4 +1,5 @@
-//! Sending a message: store it, then publish it to every node.
+//! Publishing what was stored to every node, and sending a message: store it, then
+//! publish it.
 
 use livedesk_protocol::chat::{Message, MessageBody};
 use livedesk_protocol::ids::{ClientId, SiteId};
@@ -27,12 +28,18 @@ pub async fn store_and_publish(
     }
     // A duplicate is published again: the first attempt may have stopped before publishing.
     for event in events_for(&appended) {
-        if let Err(error) = state.hub.publish(site, &event).await {
-            metrics::counter!("livedesk_publish_failures_total").increment(1);
-            tracing::error!(%error, "publishing a stored message failed");
-        }
+        publish(state, site, &event).await;
     }
     Ok(appended.message)
+}
+
+/// Publishes an event about something already stored. A failure is counted and logged but
+/// does not undo the change: clients catch up when they resume or reload.
+pub async fn publish(state: &AppState, site: SiteId, event: &HubEvent) {
+    if let Err(error) = state.hub.publish(site, event).await {
+        metrics::counter!("livedesk_publish_failures_total").increment(1);
+        tracing::error!(%error, "publishing an event failed");
+    }
 }
 
 /// Published events for a stored message (used by both peers).

@@ -4,15 +4,18 @@ use axum::extract::ws::WebSocket;
 use axum::extract::{Query, State, WebSocketUpgrade};
 use axum::response::Response;
 use livedesk_protocol::ErrorCode;
-use livedesk_protocol::chat::MessageBody;
+use livedesk_protocol::chat::{Author, MessageBody, Rating};
 use livedesk_protocol::close_code;
 use livedesk_protocol::frames::{ServerFrame, VisitorFrame};
-use livedesk_protocol::ids::{ClientId, SiteId, VisitorId};
+use livedesk_protocol::ids::{ClientId, ConversationId, SiteId, VisitorId};
 use serde::Deserialize;
 
+use super::event::HubEvent;
 use super::hub::Audience;
+use super::send::{publish, store_and_publish};
 use super::link::{Gone, Link};
 use super::socket::{self, Peer};
+use crate::chat::closing;
 use crate::chat::store::{self, Sender};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
@@ -142,12 +145,42 @@ impl Peer for VisitorPeer {
                     Err(error) => link.failed(None, error).await,
                 }
             }
+            VisitorFrame::Close { cid } => self.close(state, link, cid).await,
+            VisitorFrame::Rate { cid, conversation_id, rating } => self.rate(state, link, cid, conversation_id, rating).await,
             VisitorFrame::Ping {} => link.send(&ServerFrame::Pong).await,
         }
     }
 }
 
 impl VisitorPeer {
+    async fn close(&self, state: &AppState, link: &mut Link, cid: ClientId) -> Result<(), Gone> {
+        match closing::close_visitors(&state.db, self.site, self.visitor).await {
+            Ok(closed) => {
+                if let Some(closed) = closed {
+                    let closed_by = Author::Visitor { id: self.visitor };
+                    let event = HubEvent::ConversationClosed { conversation_id: closed.conversation, visitor_id: self.visitor, closed_by };
+                    publish(state, self.site, &event).await;
+                }
+                link.send(&ServerFrame::Done { cid }).await
+            }
+            Err(error) => link.failed(Some(cid), error).await,
+        }
+    }
+
+    async fn rate(&self, state: &AppState, link: &mut Link, cid: ClientId, conversation: ConversationId, rating: Rating) -> Result<(), Gone> {
+        let rating = match Rating::parse(rating.score, rating.comment.as_deref()) {
+            Ok(rating) => rating,
+            Err(error) => return link.error(Some(cid), ErrorCode::InvalidInput, error.to_string()).await,
+        };
+        match closing::rate(&state.db, self.site, self.visitor, conversation, &rating).await {
+            Ok(()) => {
+                publish(state, self.site, &HubEvent::ConversationRated { conversation_id: conversation, rating }).await;
+                link.send(&ServerFrame::Done { cid }).await
+            }
+            Err(error) => link.failed(Some(cid), error).await,
+        }
+    }
+
     async fn send(
         &self,
         state: &AppState,
@@ -163,7 +196,7 @@ impl VisitorPeer {
                     .await;
             }
         };
-        match super::send::store_and_publish(
+        match store_and_publish(
             state,
             self.site,
             Sender::Visitor(self.visitor),

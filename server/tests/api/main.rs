@@ -7,11 +7,11 @@ mod support;
 
 mod auth;
 mod bad_input;
+mod closing;
 mod messaging;
 mod nodes;
 mod ops;
 mod presence;
 mod queue;
-mod resilience;
 mod tenancy;
 mod visitor_session;
