@@ -1,9 +1,9 @@
 //! `cargo xtask test`: every test, against a throwaway PostgreSQL.
 //!
 //! Tests create one database per test from the admin URL in `DATABASE_URL` and start their
-//! own Redis, chromedriver and Chromium from the paths exported here. `cargo test` runs in
-//! the foreground process group, so a Ctrl-C reaches it directly; PostgreSQL is stopped and
-//! its directory deleted whatever happens.
+//! own Redis, nginx, chromedriver and Chromium from the paths exported here. `cargo test`
+//! runs in the foreground process group, so a Ctrl-C reaches it directly; PostgreSQL is
+//! stopped and its directory deleted whatever happens.
 
 use crate::paths::{self, which};
 use crate::pg_server::PgServer;
@@ -29,6 +29,7 @@ pub fn test(cargo_test_args: &[String]) -> Result<i32> {
         ("DATABASE_URL", postgres.url("postgres")),
         ("LIVEDESK_WEB_DIR", web_dir.display().to_string()),
         ("LIVEDESK_REDIS_SERVER", tool("redis-server")?),
+        ("LIVEDESK_NGINX", tool("nginx")?),
         ("CHROMEDRIVER", tool("chromedriver")?),
         ("CHROMIUM", tool("chromium")?),
     ];
