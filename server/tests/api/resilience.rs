@@ -69,9 +69,7 @@ async fn clients_that_drop_at_random_moments_lose_nothing_and_double_nothing() {
                 }
             }
             50..90 => {
-                let _ = client
-                    .pump(Duration::from_millis(1 + rng.below(15)))
-                    .await;
+                let _ = client.pump(Duration::from_millis(1 + rng.below(15))).await;
             }
             90..97 => {
                 client.drop_connection();
@@ -141,7 +139,10 @@ async fn clients_that_drop_at_random_moments_lose_nothing_and_double_nothing() {
     .fetch_one(&app.db)
     .await
     .unwrap();
-    assert_eq!((stored, distinct_cids, last_seq), (total, total, Some(total)));
+    assert_eq!(
+        (stored, distinct_cids, last_seq),
+        (total, total, Some(total))
+    );
 
     let from_rest: Vec<Message> = http()
         .get(app.node.url(&format!(
@@ -166,7 +167,11 @@ fn assert_sent_once_in_order(
     script: &[String],
     who: &str,
 ) {
-    assert_eq!(sent.len(), script.len(), "{who} sent every scripted message");
+    assert_eq!(
+        sent.len(),
+        script.len(),
+        "{who} sent every scripted message"
+    );
     let prefix = format!("{who} ");
     let stored: Vec<&Message> = transcript
         .iter()
@@ -175,7 +180,10 @@ fn assert_sent_once_in_order(
         .collect();
     let bodies: Vec<&str> = stored.iter().map(|m| m.body.as_str()).collect();
     let expected: Vec<&str> = script.iter().map(String::as_str).collect();
-    assert_eq!(bodies, expected, "{who}'s messages, once each, in their order");
+    assert_eq!(
+        bodies, expected,
+        "{who}'s messages, once each, in their order"
+    );
     for (message, (cid, body)) in stored.iter().zip(sent) {
         assert_eq!((&message.body, message.client_id), (body, Some(*cid)));
     }

@@ -29,8 +29,11 @@ pub struct Wire {
 impl Wire {
     /// Connects, or says why not (a node that is down, a proxy answering 502 …).
     pub async fn connect(url: &str) -> Result<Self, String> {
-        match tokio::time::timeout(Duration::from_secs(5), tokio_tungstenite::connect_async(url))
-            .await
+        match tokio::time::timeout(
+            Duration::from_secs(5),
+            tokio_tungstenite::connect_async(url),
+        )
+        .await
         {
             Ok(Ok((stream, _))) => Ok(Self { stream }),
             Ok(Err(error)) => Err(error.to_string()),
@@ -55,9 +58,10 @@ impl Wire {
             };
             match next {
                 Some(Ok(WsMessage::Text(text))) => {
-                    return Ok(Some(serde_json::from_str(text.as_str()).unwrap_or_else(
-                        |e| panic!("undocumented frame {text}: {e}"),
-                    )));
+                    return Ok(Some(
+                        serde_json::from_str(text.as_str())
+                            .unwrap_or_else(|e| panic!("undocumented frame {text}: {e}")),
+                    ));
                 }
                 Some(Ok(WsMessage::Close(frame))) => {
                     return Err(Ended::Closed(frame.map(|f| f.code.into())));
@@ -326,7 +330,10 @@ impl ChatClient {
                 let Some((_, body)) = sent else {
                     panic!("an ack for a cid this client never used: {cid:?}")
                 };
-                assert_eq!(&message.body, body, "the ack of {cid:?} names another message");
+                assert_eq!(
+                    &message.body, body,
+                    "the ack of {cid:?} names another message"
+                );
                 assert_eq!(message.client_id, Some(cid));
                 self.outbox.retain(|p| p.cid != cid);
                 self.learn_conversation(message.conversation_id);

@@ -6,6 +6,8 @@
 
 pub mod chat;
 pub mod client;
+pub mod nginx;
+pub mod process_node;
 
 use std::net::{SocketAddr, TcpListener};
 use std::path::PathBuf;
