@@ -268,8 +268,11 @@ impl Desk {
             }
             // Visitor-only frames never reach an agent socket.
             ServerFrame::VisitorHello { .. } => {}
-            // Not shown yet: the state selector, colleagues' presence, closing and ratings.
+            // Not shown yet: the state selector, colleagues' presence, closing, ratings,
+            // typing and receipts.
             ServerFrame::AgentPresence { .. }
+            | ServerFrame::Typing { .. }
+            | ServerFrame::Receipt { .. }
             | ServerFrame::Done { .. }
             | ServerFrame::ConversationClosed { .. }
             | ServerFrame::ConversationRated { .. } => {}

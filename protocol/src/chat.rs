@@ -86,6 +86,14 @@ pub enum RatingError {
     CommentTooLong,
 }
 
+/// The two sides of a conversation: its visitor, and the site's agents (who read as one).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Party {
+    Visitor,
+    Agents,
+}
+
 /// Who wrote a message.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]

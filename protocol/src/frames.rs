@@ -7,7 +7,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::chat::{Author, ConversationSummary, Message, Rating};
+use crate::chat::{Author, ConversationSummary, Message, Party, Rating};
 use crate::error::ErrorCode;
 use crate::ids::{AgentId, ClientId, ConversationId, SiteId, VisitorId};
 use crate::presence::{AgentPresence, AgentStateChoice};
@@ -22,6 +22,12 @@ pub enum VisitorFrame {
     Resume { after_seq: i64 },
     /// End the visitor's open conversation; answered with [`ServerFrame::Done`].
     Close { cid: ClientId },
+    /// The visitor started or stopped typing (the server passes on at most one `true`
+    /// every 2 s). Not answered.
+    Typing { typing: bool },
+    /// The visitor's client has received (`read: false`) or shown (`read: true`) every
+    /// message up to `up_to` of the open conversation. Cumulative; not answered.
+    Seen { up_to: i64, read: bool },
     /// Rate a closed conversation of the visitor (again, to change the rating); answered
     /// with [`ServerFrame::Done`].
     Rate { cid: ClientId, conversation_id: ConversationId, rating: Rating },
@@ -48,6 +54,10 @@ pub enum AgentFrame {
     /// Close a conversation of the site (closing a closed one is a no-op); answered with
     /// [`ServerFrame::Done`].
     Close { cid: ClientId, conversation_id: ConversationId },
+    /// The agent started or stopped typing in a conversation. Not answered.
+    Typing { conversation_id: ConversationId, typing: bool },
+    /// The agent's client has received or shown every message up to `up_to`. Not answered.
+    Seen { conversation_id: ConversationId, up_to: i64, read: bool },
     /// Set the agent's own state; answered with [`ServerFrame::Done`].
     SetState { cid: ClientId, choice: AgentStateChoice },
     /// Keep-alive; answered with [`ServerFrame::Pong`]. (A struct variant, so that
@@ -75,6 +85,12 @@ pub enum ServerFrame {
     /// A conversation was closed, by its visitor, an agent or the system. The visitor's
     /// widget offers the rating next.
     ConversationClosed { conversation_id: ConversationId, closed_by: Author },
+    /// Someone in the conversation started or stopped typing. Sent to the other side (and
+    /// to the site's agents); clients ignore their own.
+    Typing { conversation_id: ConversationId, author: Author, typing: bool },
+    /// How far one side has received and read the conversation: every message with
+    /// `seq <= delivered_up_to` is delivered, `seq <= read_up_to` read.
+    Receipt { conversation_id: ConversationId, reader: Party, delivered_up_to: i64, read_up_to: i64 },
     /// The visitor rated a closed conversation (agents only).
     ConversationRated { conversation_id: ConversationId, rating: Rating },
     /// An agent of the site came online, went offline or changed state (agents only).

@@ -1,5 +1,6 @@
 //! Conversations and messages.
 
 pub mod closing;
+pub mod receipts;
 pub mod routes;
 pub mod store;

@@ -4,22 +4,25 @@ use axum::extract::ws::WebSocket;
 use axum::extract::{Query, State, WebSocketUpgrade};
 use axum::response::Response;
 use livedesk_protocol::ErrorCode;
-use livedesk_protocol::chat::{Author, MessageBody};
+use livedesk_protocol::chat::{Author, MessageBody, Party};
 use livedesk_protocol::frames::{AgentFrame, ServerFrame};
 use livedesk_protocol::ids::{AgentId, ClientId, ConversationId, SiteId};
 use livedesk_protocol::presence::{AgentPresence, AgentStateChoice};
 use serde::Deserialize;
 use time::OffsetDateTime;
+use tokio::time::Instant;
 use uuid::Uuid;
 
 use super::event::HubEvent;
 use super::hub::Audience;
 use super::link::{Gone, Link};
 use super::send::{publish, store_and_publish};
+use super::signals;
+use super::typing::TypingThrottle;
 use super::socket::{self, Peer};
 use super::visitor::{refuse, sized};
 use crate::auth::CurrentAgent;
-use crate::chat::closing;
+use crate::chat::{closing, receipts};
 use crate::presence;
 use crate::chat::store::Sender;
 use crate::state::AppState;
@@ -65,7 +68,7 @@ async fn connect(state: AppState, socket: WebSocket, token: String) {
     {
         return;
     }
-    let peer = AgentPeer { agent, site, socket_id: Uuid::new_v4() };
+    let peer = AgentPeer { agent, site, socket_id: Uuid::new_v4(), typing: TypingThrottle::default() };
     peer.heartbeat(&state).await;
     socket::run(state, link, peer, membership, events).await;
 }
@@ -75,6 +78,7 @@ struct AgentPeer {
     site: SiteId,
     /// This socket's member in the agent's presence set.
     socket_id: Uuid,
+    typing: TypingThrottle,
 }
 
 impl Peer for AgentPeer {
@@ -100,6 +104,13 @@ impl Peer for AgentPeer {
                 Ok(()) => Ok(()),
                 Err(error) => link.failed(None, error).await,
             },
+            AgentFrame::Typing { conversation_id, typing } => self.typing(state, link, conversation_id, typing).await,
+            AgentFrame::Seen { conversation_id, up_to, read } => {
+                match signals::seen(state, self.site, conversation_id, Party::Agents, up_to, read).await {
+                    Ok(()) => Ok(()),
+                    Err(error) => link.failed(None, error).await,
+                }
+            }
             AgentFrame::Close { cid, conversation_id } => self.close(state, link, cid, conversation_id).await,
             AgentFrame::SetState { cid, choice } => self.set_state(state, link, cid, &choice).await,
             AgentFrame::Ping {} => link.send(&ServerFrame::Pong).await,
@@ -120,6 +131,20 @@ impl Peer for AgentPeer {
 }
 
 impl AgentPeer {
+    async fn typing(&mut self, state: &AppState, link: &mut Link, conversation: ConversationId, typing: bool) -> Result<(), Gone> {
+        if !self.typing.admit(conversation, typing, Instant::now()) {
+            return Ok(());
+        }
+        match receipts::visitor_of(&state.db, self.site, conversation).await {
+            Ok(visitor) => {
+                let author = Author::Agent { id: self.agent.id, name: self.agent.name.clone() };
+                signals::typing(state, self.site, conversation, visitor, author, typing).await;
+                Ok(())
+            }
+            Err(error) => link.failed(None, error).await,
+        }
+    }
+
     async fn close(&self, state: &AppState, link: &mut Link, cid: ClientId, conversation: ConversationId) -> Result<(), Gone> {
         match closing::close(&state.db, self.site, conversation).await {
             Ok(closed) => {

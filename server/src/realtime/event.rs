@@ -1,6 +1,6 @@
 //! Events published on Redis between nodes. Internal: clients see [`ServerFrame`]s.
 
-use livedesk_protocol::chat::{Author, ConversationSummary, Message, Rating};
+use livedesk_protocol::chat::{Author, ConversationSummary, Message, Party, Rating};
 use livedesk_protocol::ids::{ConversationId, SiteId, VisitorId};
 use livedesk_protocol::presence::AgentPresence;
 use serde::{Deserialize, Serialize};
@@ -17,6 +17,11 @@ pub enum HubEvent {
     ConversationOpened { conversation: ConversationSummary },
     /// A conversation closed: for the site's agents and its visitor.
     ConversationClosed { conversation_id: ConversationId, visitor_id: VisitorId, closed_by: Author },
+    /// Someone started or stopped typing: for the site's agents, and for the visitor when
+    /// an agent types.
+    Typing { conversation_id: ConversationId, visitor_id: VisitorId, author: Author, typing: bool },
+    /// One side's receipts moved: for the site's agents and the conversation's visitor.
+    Receipt { conversation_id: ConversationId, visitor_id: VisitorId, reader: Party, delivered_up_to: i64, read_up_to: i64 },
     /// The visitor rated a closed conversation: for the site's agents.
     ConversationRated { conversation_id: ConversationId, rating: Rating },
     /// An agent came online, went offline or changed state: for the site's agents.

@@ -8,6 +8,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use fred::clients::{Pool, SubscriberClient};
 use fred::interfaces::{ClientLike, EventInterface, PubsubInterface};
+use livedesk_protocol::chat::{Author, Party};
 use livedesk_protocol::ids::{SiteId, VisitorId};
 use tokio::sync::mpsc;
 
@@ -35,9 +36,15 @@ impl Audience {
     fn wants(self, event: &HubEvent) -> bool {
         match (self, event) {
             (Audience::Agent, _) => true,
-            (Audience::Visitor(me), HubEvent::Message { visitor_id, .. } | HubEvent::ConversationClosed { visitor_id, .. }) => {
-                me == *visitor_id
+            (
+                Audience::Visitor(me),
+                HubEvent::Message { visitor_id, .. } | HubEvent::ConversationClosed { visitor_id, .. },
+            ) => me == *visitor_id,
+            // The visitor hears about the agents' side only: not their own typing or receipts.
+            (Audience::Visitor(me), HubEvent::Typing { visitor_id, author, .. }) => {
+                me == *visitor_id && !matches!(author, Author::Visitor { .. })
             }
+            (Audience::Visitor(me), HubEvent::Receipt { visitor_id, reader, .. }) => me == *visitor_id && *reader == Party::Agents,
             (Audience::Visitor(_), HubEvent::ConversationOpened { .. } | HubEvent::ConversationRated { .. } | HubEvent::AgentPresence { .. }) => false,
         }
     }

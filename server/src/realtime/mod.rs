@@ -8,7 +8,9 @@ pub mod event;
 pub mod hub;
 pub mod link;
 pub mod send;
+pub mod signals;
 pub mod socket;
+pub mod typing;
 pub mod visitor;
 
 use axum::Router;

@@ -116,6 +116,18 @@ async fn deliver(link: &mut Link, event: &HubEvent) -> Result<(), Gone> {
         HubEvent::ConversationClosed { conversation_id, closed_by, .. } => {
             link.send(&ServerFrame::ConversationClosed { conversation_id: *conversation_id, closed_by: closed_by.clone() }).await
         }
+        HubEvent::Typing { conversation_id, author, typing, .. } => {
+            link.send(&ServerFrame::Typing { conversation_id: *conversation_id, author: author.clone(), typing: *typing }).await
+        }
+        HubEvent::Receipt { conversation_id, reader, delivered_up_to, read_up_to, .. } => {
+            let frame = ServerFrame::Receipt {
+                conversation_id: *conversation_id,
+                reader: *reader,
+                delivered_up_to: *delivered_up_to,
+                read_up_to: *read_up_to,
+            };
+            link.send(&frame).await
+        }
         HubEvent::ConversationRated { conversation_id, rating } => {
             link.send(&ServerFrame::ConversationRated { conversation_id: *conversation_id, rating: rating.clone() }).await
         }

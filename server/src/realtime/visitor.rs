@@ -4,15 +4,19 @@ use axum::extract::ws::WebSocket;
 use axum::extract::{Query, State, WebSocketUpgrade};
 use axum::response::Response;
 use livedesk_protocol::ErrorCode;
-use livedesk_protocol::chat::{Author, MessageBody, Rating};
+use livedesk_protocol::chat::{Author, MessageBody, Party, Rating};
 use livedesk_protocol::close_code;
 use livedesk_protocol::frames::{ServerFrame, VisitorFrame};
 use livedesk_protocol::ids::{ClientId, ConversationId, SiteId, VisitorId};
 use serde::Deserialize;
+use tokio::time::Instant;
+use uuid::Uuid;
 
 use super::event::HubEvent;
 use super::hub::Audience;
 use super::send::{publish, store_and_publish};
+use super::signals;
+use super::typing::TypingThrottle;
 use super::link::{Gone, Link};
 use super::socket::{self, Peer};
 use crate::chat::closing;
@@ -71,7 +75,7 @@ async fn connect(state: AppState, socket: WebSocket, token: String) {
     socket::run(
         state,
         link,
-        VisitorPeer { site, visitor },
+        VisitorPeer { site, visitor, typing: TypingThrottle::default() },
         membership,
         events,
     )
@@ -119,6 +123,7 @@ async fn refused(link: &mut Link, error: AppError) {
 struct VisitorPeer {
     site: SiteId,
     visitor: VisitorId,
+    typing: TypingThrottle,
 }
 
 impl Peer for VisitorPeer {
@@ -146,6 +151,8 @@ impl Peer for VisitorPeer {
                 }
             }
             VisitorFrame::Close { cid } => self.close(state, link, cid).await,
+            VisitorFrame::Typing { typing } => self.typing(state, link, typing).await,
+            VisitorFrame::Seen { up_to, read } => self.seen(state, link, up_to, read).await,
             VisitorFrame::Rate { cid, conversation_id, rating } => self.rate(state, link, cid, conversation_id, rating).await,
             VisitorFrame::Ping {} => link.send(&ServerFrame::Pong).await,
         }
@@ -153,6 +160,34 @@ impl Peer for VisitorPeer {
 }
 
 impl VisitorPeer {
+    async fn typing(&mut self, state: &AppState, link: &mut Link, typing: bool) -> Result<(), Gone> {
+        // Throttled before the conversation is looked up: keystrokes cost no query.
+        if !self.typing.admit(ConversationId(Uuid::nil()), typing, Instant::now()) {
+            return Ok(());
+        }
+        match store::open_conversation_of(&state.db, self.site, self.visitor).await {
+            Ok(Some(open)) => {
+                let author = Author::Visitor { id: self.visitor };
+                signals::typing(state, self.site, open.id, self.visitor, author, typing).await;
+                Ok(())
+            }
+            Ok(None) => Ok(()),
+            Err(error) => link.failed(None, error).await,
+        }
+    }
+
+    async fn seen(&self, state: &AppState, link: &mut Link, up_to: i64, read: bool) -> Result<(), Gone> {
+        let result = match store::open_conversation_of(&state.db, self.site, self.visitor).await {
+            Ok(Some(open)) => signals::seen(state, self.site, open.id, Party::Visitor, up_to, read).await,
+            Ok(None) => Ok(()),
+            Err(error) => Err(error),
+        };
+        match result {
+            Ok(()) => Ok(()),
+            Err(error) => link.failed(None, error).await,
+        }
+    }
+
     async fn close(&self, state: &AppState, link: &mut Link, cid: ClientId) -> Result<(), Gone> {
         match closing::close_visitors(&state.db, self.site, self.visitor).await {
             Ok(closed) => {

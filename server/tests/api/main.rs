@@ -13,5 +13,6 @@ mod nodes;
 mod ops;
 mod presence;
 mod queue;
+mod signals;
 mod tenancy;
 mod visitor_session;
