@@ -14,5 +14,6 @@ mod ops;
 mod presence;
 mod queue;
 mod signals;
+mod resilience;
 mod tenancy;
 mod visitor_session;
