@@ -272,6 +272,7 @@ impl Desk {
             // typing and receipts.
             ServerFrame::AgentPresence { .. }
             | ServerFrame::Typing { .. }
+            | ServerFrame::MessageChanged { .. }
             | ServerFrame::Receipt { .. }
             | ServerFrame::Done { .. }
             | ServerFrame::ConversationClosed { .. }

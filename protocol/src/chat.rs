@@ -113,10 +113,20 @@ pub struct Message {
     /// The sender's client id, so the sender can match the message to its pending send.
     pub client_id: Option<ClientId>,
     pub author: Author,
+    /// Empty when the message was deleted.
     pub body: String,
     #[serde(with = "time::serde::rfc3339")]
     pub created_at: OffsetDateTime,
+    /// When the author last changed the text, if ever.
+    #[serde(default, with = "time::serde::rfc3339::option")]
+    pub edited_at: Option<OffsetDateTime>,
+    /// The author deleted it: it keeps its place, without text.
+    #[serde(default)]
+    pub deleted: bool,
 }
+
+/// How long after sending an author may still edit or delete a message.
+pub const EDIT_WINDOW_SECS: i64 = 5 * 60;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

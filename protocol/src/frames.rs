@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::chat::{Author, ConversationSummary, Message, Party, Rating};
 use crate::error::ErrorCode;
-use crate::ids::{AgentId, ClientId, ConversationId, SiteId, VisitorId};
+use crate::ids::{AgentId, ClientId, ConversationId, MessageId, SiteId, VisitorId};
 use crate::presence::{AgentPresence, AgentStateChoice};
 
 /// Frames a visitor's client sends on `/ws/visitor`.
@@ -20,6 +20,11 @@ pub enum VisitorFrame {
     Send { cid: ClientId, body: String },
     /// Replay every message of the visitor's open conversation with `seq > after_seq`.
     Resume { after_seq: i64 },
+    /// Change the text of one of the visitor's own messages, within
+    /// [`crate::chat::EDIT_WINDOW_SECS`] of sending it; answered with [`ServerFrame::Done`].
+    Edit { cid: ClientId, message_id: MessageId, body: String },
+    /// Delete one of the visitor's own messages, within the same window.
+    Delete { cid: ClientId, message_id: MessageId },
     /// End the visitor's open conversation; answered with [`ServerFrame::Done`].
     Close { cid: ClientId },
     /// The visitor started or stopped typing (the server passes on at most one `true`
@@ -51,6 +56,11 @@ pub enum AgentFrame {
         conversation_id: ConversationId,
         after_seq: i64,
     },
+    /// Change the text of one of the agent's own messages, within
+    /// [`crate::chat::EDIT_WINDOW_SECS`] of sending it; answered with [`ServerFrame::Done`].
+    Edit { cid: ClientId, message_id: MessageId, body: String },
+    /// Delete one of the agent's own messages, within the same window.
+    Delete { cid: ClientId, message_id: MessageId },
     /// Close a conversation of the site (closing a closed one is a no-op); answered with
     /// [`ServerFrame::Done`].
     Close { cid: ClientId, conversation_id: ConversationId },
@@ -104,6 +114,8 @@ pub enum ServerFrame {
     /// A new message in a conversation this socket follows (including the sender's own
     /// messages sent from another tab or device).
     Message { message: Message },
+    /// A message was edited or deleted: replace the one with the same `id` (and `seq`).
+    MessageChanged { message: Message },
     /// A conversation was opened on the agent's site (agents only).
     ConversationOpened { conversation: ConversationSummary },
     /// Answer to a ping.

@@ -206,6 +206,8 @@ mod tests {
             author,
             body: "Merhaba 👋\n<b>not markup</b>".into(),
             created_at: OffsetDateTime::UNIX_EPOCH,
+            edited_at: None,
+            deleted: false,
         }
     }
 

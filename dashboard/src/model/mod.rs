@@ -31,6 +31,8 @@ pub(crate) mod testing {
             status: ConversationStatus::Open,
             last_seq: 0,
             created_at: at(minute),
+            edited_at: None,
+            deleted: false,
             last_message: None,
         }
     }
@@ -54,6 +56,8 @@ pub(crate) mod testing {
             author,
             body: format!("message {seq}"),
             created_at: at(minute),
+            edited_at: None,
+            deleted: false,
         }
     }
 }

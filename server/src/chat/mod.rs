@@ -1,6 +1,7 @@
 //! Conversations and messages.
 
 pub mod closing;
+pub mod editing;
 pub mod receipts;
 pub mod routes;
 pub mod store;

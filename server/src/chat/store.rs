@@ -82,7 +82,7 @@ pub async fn append(
         r#"INSERT INTO messages (id, site_id, conversation_id, seq, client_id, author_kind, author_agent_id, author_name, body)
            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
            RETURNING id, conversation_id, seq, client_id, author_kind AS "author_kind: AuthorKind",
-                     author_agent_id, author_name, body, created_at,
+                     author_agent_id, author_name, body, created_at, edited_at, deleted_at,
                      $10::uuid AS "visitor_id!""#,
         Uuid::new_v4(),
         site.0,
@@ -207,7 +207,7 @@ async fn find_by_client_id(
     let row = sqlx::query_as!(
         MessageRow,
         r#"SELECT m.id, m.conversation_id, m.seq, m.client_id, m.author_kind AS "author_kind: AuthorKind",
-                  m.author_agent_id, m.author_name, m.body, m.created_at, c.visitor_id
+                  m.author_agent_id, m.author_name, m.body, m.created_at, m.edited_at, m.deleted_at, c.visitor_id
            FROM messages m JOIN conversations c ON c.id = m.conversation_id
            WHERE m.conversation_id = $1 AND m.client_id = $2"#,
         conversation.0,
@@ -229,7 +229,7 @@ pub async fn messages_after(
     let rows = sqlx::query_as!(
         MessageRow,
         r#"SELECT m.id, m.conversation_id, m.seq, m.client_id, m.author_kind AS "author_kind: AuthorKind",
-                  m.author_agent_id, m.author_name, m.body, m.created_at, c.visitor_id
+                  m.author_agent_id, m.author_name, m.body, m.created_at, m.edited_at, m.deleted_at, c.visitor_id
            FROM conversations c JOIN messages m ON m.conversation_id = c.id
            WHERE c.site_id = $1 AND c.id = $2 AND m.seq > $3
            ORDER BY m.seq LIMIT $4"#,
@@ -287,7 +287,8 @@ pub async fn list(db: &PgPool, site: SiteId) -> AppResult<Vec<ConversationSummar
         r#"SELECT c.id, c.visitor_id, v.name AS visitor_name, c.status AS "status: DbStatus", c.last_seq, c.created_at,
                   m.id AS "m_id?", m.seq AS "m_seq?", m.client_id AS "m_client_id?",
                   m.author_kind AS "m_author_kind?: AuthorKind", m.author_agent_id AS "m_author_agent_id?",
-                  m.author_name AS "m_author_name?", m.body AS "m_body?", m.created_at AS "m_created_at?"
+                  m.author_name AS "m_author_name?", m.body AS "m_body?", m.created_at AS "m_created_at?",
+                  m.edited_at AS "m_edited_at?", m.deleted_at AS "m_deleted_at?"
            FROM conversations c
            JOIN visitors v ON v.id = c.visitor_id
            LEFT JOIN messages m ON m.conversation_id = c.id AND m.seq = c.last_seq
@@ -313,6 +314,8 @@ pub async fn list(db: &PgPool, site: SiteId) -> AppResult<Vec<ConversationSummar
                         author_name: r.m_author_name,
                         body,
                         created_at,
+                        edited_at: r.m_edited_at,
+                        deleted_at: r.m_deleted_at,
                         visitor_id: r.visitor_id,
                     }
                     .into_message(),
@@ -356,21 +359,23 @@ impl From<DbStatus> for ConversationStatus {
     }
 }
 
-struct MessageRow {
-    id: Uuid,
-    conversation_id: Uuid,
-    seq: i64,
-    client_id: Option<Uuid>,
-    author_kind: AuthorKind,
-    author_agent_id: Option<Uuid>,
-    author_name: Option<String>,
-    body: String,
-    created_at: OffsetDateTime,
-    visitor_id: Uuid,
+pub(super) struct MessageRow {
+    pub(super) id: Uuid,
+    pub(super) conversation_id: Uuid,
+    pub(super) seq: i64,
+    pub(super) client_id: Option<Uuid>,
+    pub(super) author_kind: AuthorKind,
+    pub(super) author_agent_id: Option<Uuid>,
+    pub(super) author_name: Option<String>,
+    pub(super) body: String,
+    pub(super) created_at: OffsetDateTime,
+    pub(super) edited_at: Option<OffsetDateTime>,
+    pub(super) deleted_at: Option<OffsetDateTime>,
+    pub(super) visitor_id: Uuid,
 }
 
 impl MessageRow {
-    fn into_message(self) -> Message {
+    pub(super) fn into_message(self) -> Message {
         let author = match (self.author_kind, self.author_agent_id) {
             (AuthorKind::Visitor, _) => Author::Visitor {
                 id: VisitorId(self.visitor_id),
@@ -390,6 +395,8 @@ impl MessageRow {
             author,
             body: self.body,
             created_at: self.created_at,
+            edited_at: self.edited_at,
+            deleted: self.deleted_at.is_some(),
         }
     }
 }

@@ -16,12 +16,13 @@ use uuid::Uuid;
 use super::event::HubEvent;
 use super::hub::Audience;
 use super::link::{Gone, Link};
-use super::send::{publish, store_and_publish};
+use super::send::{change_message, publish, store_and_publish};
 use super::signals;
 use super::typing::TypingThrottle;
 use super::socket::{self, Peer};
 use super::visitor::{refuse, sized};
 use crate::auth::CurrentAgent;
+use crate::chat::editing::{Change, Editor};
 use crate::chat::{closing, receipts};
 use crate::presence;
 use crate::chat::store::Sender;
@@ -110,6 +111,17 @@ impl Peer for AgentPeer {
                     Ok(()) => Ok(()),
                     Err(error) => link.failed(None, error).await,
                 }
+            }
+            AgentFrame::Edit { cid, message_id, body } => match MessageBody::parse(&body) {
+                Ok(body) => {
+                    let result = change_message(state, self.site, Editor::Agent(self.agent.id), message_id, Change::Edit(body)).await;
+                    link.answer(cid, result).await
+                }
+                Err(error) => link.error(Some(cid), ErrorCode::InvalidInput, error.to_string()).await,
+            },
+            AgentFrame::Delete { cid, message_id } => {
+                let result = change_message(state, self.site, Editor::Agent(self.agent.id), message_id, Change::Delete).await;
+                link.answer(cid, result).await
             }
             AgentFrame::Close { cid, conversation_id } => self.close(state, link, cid, conversation_id).await,
             AgentFrame::SetState { cid, choice } => self.set_state(state, link, cid, &choice).await,

@@ -13,6 +13,8 @@ pub enum HubEvent {
         visitor_id: VisitorId,
         message: Message,
     },
+    /// A message was edited or deleted: for the site's agents and the conversation's visitor.
+    MessageChanged { visitor_id: VisitorId, message: Message },
     /// A new conversation: for the site's agents.
     ConversationOpened { conversation: ConversationSummary },
     /// A conversation closed: for the site's agents and its visitor.

@@ -38,7 +38,9 @@ impl Audience {
             (Audience::Agent, _) => true,
             (
                 Audience::Visitor(me),
-                HubEvent::Message { visitor_id, .. } | HubEvent::ConversationClosed { visitor_id, .. },
+                HubEvent::Message { visitor_id, .. }
+                | HubEvent::MessageChanged { visitor_id, .. }
+                | HubEvent::ConversationClosed { visitor_id, .. },
             ) => me == *visitor_id,
             // The visitor hears about the agents' side only: not their own typing or receipts.
             (Audience::Visitor(me), HubEvent::Typing { visitor_id, author, .. }) => {

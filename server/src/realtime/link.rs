@@ -75,6 +75,14 @@ impl Link {
         self.error(cid, code, message).await
     }
 
+    /// Answers a frame with `cid`: `done`, or the error.
+    pub async fn answer(&mut self, cid: ClientId, result: Result<(), AppError>) -> Result<(), Gone> {
+        match result {
+            Ok(()) => self.send(&ServerFrame::Done { cid }).await,
+            Err(error) => self.failed(Some(cid), error).await,
+        }
+    }
+
     pub async fn close(&mut self, code: u16, reason: &'static str) {
         let frame = CloseFrame {
             code,

@@ -2,9 +2,10 @@
 //! publish it.
 
 use livedesk_protocol::chat::{Message, MessageBody};
-use livedesk_protocol::ids::{ClientId, SiteId};
+use livedesk_protocol::ids::{ClientId, MessageId, SiteId};
 
 use super::event::HubEvent;
+use crate::chat::editing::{self, Change, Editor};
 use crate::chat::store::{self, Sender};
 use crate::error::AppResult;
 use crate::state::AppState;
@@ -55,4 +56,13 @@ fn events_for(appended: &store::Appended) -> Vec<HubEvent> {
         message: appended.message.clone(),
     });
     events
+}
+
+/// Edits or deletes a message for its author and tells everyone who can see it.
+pub async fn change_message(state: &AppState, site: SiteId, editor: Editor, id: MessageId, change: Change) -> AppResult<()> {
+    let changed = editing::change(&state.db, site, editor, id, change).await?;
+    if changed.changed {
+        publish(state, site, &HubEvent::MessageChanged { visitor_id: changed.visitor, message: changed.message }).await;
+    }
+    Ok(())
 }

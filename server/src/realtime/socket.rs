@@ -113,6 +113,7 @@ async fn serve<P: Peer>(state: &AppState, link: &mut Link, peer: &mut P, mut eve
 async fn deliver(link: &mut Link, event: &HubEvent) -> Result<(), Gone> {
     match event {
         HubEvent::Message { message, .. } => link.deliver(message).await,
+        HubEvent::MessageChanged { message, .. } => link.send(&ServerFrame::MessageChanged { message: message.clone() }).await,
         HubEvent::ConversationClosed { conversation_id, closed_by, .. } => {
             link.send(&ServerFrame::ConversationClosed { conversation_id: *conversation_id, closed_by: closed_by.clone() }).await
         }

@@ -14,12 +14,13 @@ use uuid::Uuid;
 
 use super::event::HubEvent;
 use super::hub::Audience;
-use super::send::{publish, store_and_publish};
+use super::send::{change_message, publish, store_and_publish};
 use super::signals;
 use super::typing::TypingThrottle;
 use super::link::{Gone, Link};
 use super::socket::{self, Peer};
 use crate::chat::closing;
+use crate::chat::editing::{Change, Editor};
 use crate::chat::store::{self, Sender};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
@@ -149,6 +150,17 @@ impl Peer for VisitorPeer {
                     Ok(None) => Ok(()),
                     Err(error) => link.failed(None, error).await,
                 }
+            }
+            VisitorFrame::Edit { cid, message_id, body } => match MessageBody::parse(&body) {
+                Ok(body) => {
+                    let result = change_message(state, self.site, Editor::Visitor(self.visitor), message_id, Change::Edit(body)).await;
+                    link.answer(cid, result).await
+                }
+                Err(error) => link.error(Some(cid), ErrorCode::InvalidInput, error.to_string()).await,
+            },
+            VisitorFrame::Delete { cid, message_id } => {
+                let result = change_message(state, self.site, Editor::Visitor(self.visitor), message_id, Change::Delete).await;
+                link.answer(cid, result).await
             }
             VisitorFrame::Close { cid } => self.close(state, link, cid).await,
             VisitorFrame::Typing { typing } => self.typing(state, link, typing).await,

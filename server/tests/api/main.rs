@@ -8,6 +8,7 @@ mod support;
 mod auth;
 mod bad_input;
 mod closing;
+mod editing;
 mod messaging;
 mod nodes;
 mod ops;
