@@ -31,8 +31,6 @@ pub(crate) mod testing {
             status: ConversationStatus::Open,
             last_seq: 0,
             created_at: at(minute),
-            edited_at: None,
-            deleted: false,
             last_message: None,
         }
     }
