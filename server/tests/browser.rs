@@ -180,29 +180,6 @@ async fn widget_frame(shadow: &fantoccini::elements::ShadowRoot) -> fantoccini::
     panic!("timed out waiting for the widget frame");
 }
 
-async fn open_widget(visitor: &Client) {
-    let root = visitor
-        .wait()
-        .for_element(Locator::Css("#livedesk-root"))
-        .await
-        .expect("the loader draws its root");
-    let shadow = root
-        .shadow_root()
-        .await
-        .expect("the launcher lives in a shadow root");
-    let launcher = shadow
-        .find(Locator::Css(".ld-launcher"))
-        .await
-        .expect("a launcher");
-    launcher.click().await.unwrap();
-    widget_frame(&shadow).await.enter_frame().await.unwrap();
-    visitor
-        .wait()
-        .for_element(Locator::Css("[data-ld=composer]"))
-        .await
-        .expect("the composer");
-}
-
 #[tokio::test]
 async fn a_visitor_on_a_third_party_page_chats_with_an_agent_in_the_dashboard() {
     let app = TestApp::spawn().await;
@@ -308,7 +285,7 @@ async fn a_visitor_on_a_third_party_page_chats_with_an_agent_in_the_dashboard() 
     // After a reload the transcript is still there.
     visitor.goto(&format!("{host_origin}/")).await.unwrap();
     visitor.enter_parent_frame().await.ok();
-    open_widget_if_closed(&visitor).await;
+    open_widget(&visitor).await;
     until(&visitor, "the transcript after a reload", || async {
         messages_by(&visitor, "visitor")
             .await
@@ -325,8 +302,9 @@ async fn a_visitor_on_a_third_party_page_chats_with_an_agent_in_the_dashboard() 
     agent.close().await.ok();
 }
 
-/// The loader keeps the panel open across page loads of one tab; open it if it is not.
-async fn open_widget_if_closed(visitor: &Client) {
+/// Opens the widget with its launcher and enters its frame. The loader keeps the panel open
+/// across page loads of one tab, so the launcher is clicked only when it is closed.
+async fn open_widget(visitor: &Client) {
     let root = visitor
         .wait()
         .for_element(Locator::Css("#livedesk-root"))

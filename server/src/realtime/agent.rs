@@ -18,14 +18,13 @@ use super::hub::Audience;
 use super::link::{Gone, Link};
 use super::send::{change_message, publish, store_and_publish};
 use super::signals;
-use super::typing::TypingThrottle;
 use super::socket::{self, Peer};
-use super::visitor::{refuse, sized};
+use super::typing::TypingThrottle;
 use crate::auth::CurrentAgent;
 use crate::chat::editing::{Change, Editor};
+use crate::chat::store::Sender;
 use crate::chat::{closing, receipts};
 use crate::presence;
-use crate::chat::store::Sender;
 use crate::state::AppState;
 
 #[derive(Deserialize)]
@@ -39,10 +38,8 @@ pub async fn upgrade(
     Query(params): Query<Params>,
     ws: WebSocketUpgrade,
 ) -> Response {
-    let guard = state.sockets.token();
-    sized(ws).on_upgrade(move |socket| async move {
-        connect(state, socket, params.access_token).await;
-        drop(guard);
+    socket::accept(state, ws, move |state, socket| {
+        connect(state, socket, params.access_token)
     })
 }
 
@@ -51,12 +48,12 @@ async fn connect(state: AppState, socket: WebSocket, token: String) {
         .and_then(|agent| agent.site().map(|site| (agent, site)))
     {
         Ok(who) => who,
-        Err(error) => return refuse(socket, state, error).await,
+        Err(error) => return socket::refuse(socket, state, error).await,
     };
     let (agent, site) = agent;
     let (membership, events) = match state.hub.join(site, Audience::Agent).await {
         Ok(joined) => joined,
-        Err(error) => return refuse(socket, state, error.into()).await,
+        Err(error) => return socket::refuse(socket, state, error.into()).await,
     };
     let mut link = Link::new(socket, state.db.clone(), site);
     if link
@@ -69,7 +66,12 @@ async fn connect(state: AppState, socket: WebSocket, token: String) {
     {
         return;
     }
-    let peer = AgentPeer { agent, site, socket_id: Uuid::new_v4(), typing: TypingThrottle::default() };
+    let peer = AgentPeer {
+        agent,
+        site,
+        socket_id: Uuid::new_v4(),
+        typing: TypingThrottle::default(),
+    };
     peer.heartbeat(&state).await;
     socket::run(state, link, peer, membership, events).await;
 }
@@ -105,25 +107,65 @@ impl Peer for AgentPeer {
                 Ok(()) => Ok(()),
                 Err(error) => link.failed(None, error).await,
             },
-            AgentFrame::Typing { conversation_id, typing } => self.typing(state, link, conversation_id, typing).await,
-            AgentFrame::Seen { conversation_id, up_to, read } => {
-                match signals::seen(state, self.site, conversation_id, Party::Agents, up_to, read).await {
+            AgentFrame::Typing {
+                conversation_id,
+                typing,
+            } => self.typing(state, link, conversation_id, typing).await,
+            AgentFrame::Seen {
+                conversation_id,
+                up_to,
+                read,
+            } => {
+                match signals::seen(
+                    state,
+                    self.site,
+                    conversation_id,
+                    Party::Agents,
+                    up_to,
+                    read,
+                )
+                .await
+                {
                     Ok(()) => Ok(()),
                     Err(error) => link.failed(None, error).await,
                 }
             }
-            AgentFrame::Edit { cid, message_id, body } => match MessageBody::parse(&body) {
+            AgentFrame::Edit {
+                cid,
+                message_id,
+                body,
+            } => match MessageBody::parse(&body) {
                 Ok(body) => {
-                    let result = change_message(state, self.site, Editor::Agent(self.agent.id), message_id, Change::Edit(body)).await;
+                    let result = change_message(
+                        state,
+                        self.site,
+                        Editor::Agent(self.agent.id),
+                        message_id,
+                        Change::Edit(body),
+                    )
+                    .await;
                     link.answer(cid, result).await
                 }
-                Err(error) => link.error(Some(cid), ErrorCode::InvalidInput, error.to_string()).await,
+                Err(error) => {
+                    link.error(Some(cid), ErrorCode::InvalidInput, error.to_string())
+                        .await
+                }
             },
             AgentFrame::Delete { cid, message_id } => {
-                let result = change_message(state, self.site, Editor::Agent(self.agent.id), message_id, Change::Delete).await;
+                let result = change_message(
+                    state,
+                    self.site,
+                    Editor::Agent(self.agent.id),
+                    message_id,
+                    Change::Delete,
+                )
+                .await;
                 link.answer(cid, result).await
             }
-            AgentFrame::Close { cid, conversation_id } => self.close(state, link, cid, conversation_id).await,
+            AgentFrame::Close {
+                cid,
+                conversation_id,
+            } => self.close(state, link, cid, conversation_id).await,
             AgentFrame::SetState { cid, choice } => self.set_state(state, link, cid, &choice).await,
             AgentFrame::Ping {} => link.send(&ServerFrame::Pong).await,
         }
@@ -134,7 +176,11 @@ impl Peer for AgentPeer {
     }
 
     async fn on_close(self, state: &AppState) {
-        match state.presence.disconnect(self.site, self.agent.id, self.socket_id).await {
+        match state
+            .presence
+            .disconnect(self.site, self.agent.id, self.socket_id)
+            .await
+        {
             Ok(true) => announce(state, self.site, self.agent.id).await,
             Ok(false) => {}
             Err(error) => presence_failed(&error),
@@ -143,13 +189,22 @@ impl Peer for AgentPeer {
 }
 
 impl AgentPeer {
-    async fn typing(&mut self, state: &AppState, link: &mut Link, conversation: ConversationId, typing: bool) -> Result<(), Gone> {
+    async fn typing(
+        &mut self,
+        state: &AppState,
+        link: &mut Link,
+        conversation: ConversationId,
+        typing: bool,
+    ) -> Result<(), Gone> {
         if !self.typing.admit(conversation, typing, Instant::now()) {
             return Ok(());
         }
         match receipts::visitor_of(&state.db, self.site, conversation).await {
             Ok(visitor) => {
-                let author = Author::Agent { id: self.agent.id, name: self.agent.name.clone() };
+                let author = Author::Agent {
+                    id: self.agent.id,
+                    name: self.agent.name.clone(),
+                };
                 signals::typing(state, self.site, conversation, visitor, author, typing).await;
                 Ok(())
             }
@@ -157,12 +212,25 @@ impl AgentPeer {
         }
     }
 
-    async fn close(&self, state: &AppState, link: &mut Link, cid: ClientId, conversation: ConversationId) -> Result<(), Gone> {
+    async fn close(
+        &self,
+        state: &AppState,
+        link: &mut Link,
+        cid: ClientId,
+        conversation: ConversationId,
+    ) -> Result<(), Gone> {
         match closing::close(&state.db, self.site, conversation).await {
             Ok(closed) => {
                 if closed.newly {
-                    let closed_by = Author::Agent { id: self.agent.id, name: self.agent.name.clone() };
-                    let event = HubEvent::ConversationClosed { conversation_id: conversation, visitor_id: closed.visitor, closed_by };
+                    let closed_by = Author::Agent {
+                        id: self.agent.id,
+                        name: self.agent.name.clone(),
+                    };
+                    let event = HubEvent::ConversationClosed {
+                        conversation_id: conversation,
+                        visitor_id: closed.visitor,
+                        closed_by,
+                    };
                     publish(state, self.site, &event).await;
                 }
                 link.send(&ServerFrame::Done { cid }).await
@@ -172,19 +240,37 @@ impl AgentPeer {
     }
 
     async fn heartbeat(&self, state: &AppState) {
-        match state.presence.heartbeat(self.site, self.agent.id, self.socket_id).await {
+        match state
+            .presence
+            .heartbeat(self.site, self.agent.id, self.socket_id)
+            .await
+        {
             Ok(true) => announce(state, self.site, self.agent.id).await,
             Ok(false) => {}
             Err(error) => presence_failed(&error),
         }
     }
 
-    async fn set_state(&self, state: &AppState, link: &mut Link, cid: ClientId, choice: &AgentStateChoice) -> Result<(), Gone> {
+    async fn set_state(
+        &self,
+        state: &AppState,
+        link: &mut Link,
+        cid: ClientId,
+        choice: &AgentStateChoice,
+    ) -> Result<(), Gone> {
         let choice = match presence::validate(choice, OffsetDateTime::now_utc()) {
             Ok(choice) => choice,
-            Err(error) => return link.error(Some(cid), ErrorCode::InvalidInput, error.to_string()).await,
+            Err(error) => {
+                return link
+                    .error(Some(cid), ErrorCode::InvalidInput, error.to_string())
+                    .await;
+            }
         };
-        if let Err(error) = state.presence.choose(self.site, self.agent.id, &choice).await {
+        if let Err(error) = state
+            .presence
+            .choose(self.site, self.agent.id, &choice)
+            .await
+        {
             return link.failed(Some(cid), error.into()).await;
         }
         announce(state, self.site, self.agent.id).await;
@@ -224,7 +310,11 @@ async fn announce(state: &AppState, site: SiteId, agent: AgentId) {
     let presence = async {
         let online = state.presence.is_online(site, agent).await?;
         let choice = state.presence.choice(site, agent).await?;
-        Ok::<_, fred::error::Error>(AgentPresence { agent_id: agent, online, choice })
+        Ok::<_, fred::error::Error>(AgentPresence {
+            agent_id: agent,
+            online,
+            choice,
+        })
     };
     match presence.await {
         Ok(presence) => publish(state, site, &HubEvent::AgentPresence { presence }).await,

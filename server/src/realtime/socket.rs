@@ -3,9 +3,11 @@
 
 use std::time::Duration;
 
-use axum::extract::ws::Message as WsMessage;
+use axum::extract::WebSocketUpgrade;
+use axum::extract::ws::{Message as WsMessage, WebSocket};
+use axum::response::Response;
 use livedesk_protocol::frames::ServerFrame;
-use livedesk_protocol::ids::ClientId;
+use livedesk_protocol::ids::{ClientId, SiteId};
 use livedesk_protocol::{ErrorCode, MAX_FRAME_BYTES, close_code};
 use serde::de::DeserializeOwned;
 use tokio::sync::mpsc;
@@ -14,6 +16,7 @@ use tokio::time::{Instant, interval};
 use super::event::HubEvent;
 use super::hub::{Delivery, Membership};
 use super::link::{Gone, Link};
+use crate::error::AppError;
 use crate::state::AppState;
 
 /// How often the server pings a socket (and the peer refreshes its presence), and how long
@@ -48,6 +51,48 @@ pub trait Peer: Send {
     }
 }
 
+/// Accepts a WebSocket with buffers sized on purpose and runs `connect` on it. The socket
+/// is tracked, so shutdown waits for it to close.
+pub fn accept<F, Fut>(state: AppState, ws: WebSocketUpgrade, connect: F) -> Response
+where
+    F: FnOnce(AppState, WebSocket) -> Fut + Send + 'static,
+    Fut: Future<Output = ()> + Send + 'static,
+{
+    let guard = state.sockets.token();
+    sized(ws).on_upgrade(move |socket| async move {
+        connect(state, socket).await;
+        drop(guard);
+    })
+}
+
+/// Buffers sized for many mostly idle sockets (tungstenite's default is 128 KiB each).
+fn sized(ws: WebSocketUpgrade) -> WebSocketUpgrade {
+    ws.read_buffer_size(4 * 1024)
+        .write_buffer_size(4 * 1024)
+        .max_write_buffer_size(1024 * 1024)
+        .max_message_size(256 * 1024)
+        .max_frame_size(256 * 1024)
+}
+
+/// Tells a client why it cannot connect, in a frame it can read, then closes.
+pub async fn refuse(socket: WebSocket, state: AppState, error: AppError) {
+    let mut link = Link::new(socket, state.db, SiteId::new_random());
+    refused(&mut link, error).await;
+}
+
+pub async fn refused(link: &mut Link, error: AppError) {
+    let (code, _) = error.to_client();
+    let close = match code {
+        ErrorCode::Unauthorized | ErrorCode::TokenExpired | ErrorCode::Forbidden => {
+            close_code::UNAUTHORIZED
+        }
+        _ => close_code::RESTART,
+    };
+    if link.failed(None, error).await.is_ok() {
+        link.close(close, "refused").await;
+    }
+}
+
 /// Runs a connection until the client leaves, the node shuts down, or the client falls
 /// too far behind.
 pub async fn run<P: Peer>(
@@ -62,7 +107,12 @@ pub async fn run<P: Peer>(
     peer.on_close(&state).await;
 }
 
-async fn serve<P: Peer>(state: &AppState, link: &mut Link, peer: &mut P, mut events: mpsc::Receiver<Delivery>) {
+async fn serve<P: Peer>(
+    state: &AppState,
+    link: &mut Link,
+    peer: &mut P,
+    mut events: mpsc::Receiver<Delivery>,
+) {
     let _open = OpenSocket::new(P::ROLE);
     let mut ping = interval(TICK_EVERY);
     let mut last_heard = Instant::now();
@@ -113,14 +163,43 @@ async fn serve<P: Peer>(state: &AppState, link: &mut Link, peer: &mut P, mut eve
 async fn deliver(link: &mut Link, event: &HubEvent) -> Result<(), Gone> {
     match event {
         HubEvent::Message { message, .. } => link.deliver(message).await,
-        HubEvent::MessageChanged { message, .. } => link.send(&ServerFrame::MessageChanged { message: message.clone() }).await,
-        HubEvent::ConversationClosed { conversation_id, closed_by, .. } => {
-            link.send(&ServerFrame::ConversationClosed { conversation_id: *conversation_id, closed_by: closed_by.clone() }).await
+        HubEvent::MessageChanged { message, .. } => {
+            link.send(&ServerFrame::MessageChanged {
+                message: message.clone(),
+            })
+            .await
         }
-        HubEvent::Typing { conversation_id, author, typing, .. } => {
-            link.send(&ServerFrame::Typing { conversation_id: *conversation_id, author: author.clone(), typing: *typing }).await
+        HubEvent::ConversationClosed {
+            conversation_id,
+            closed_by,
+            ..
+        } => {
+            link.send(&ServerFrame::ConversationClosed {
+                conversation_id: *conversation_id,
+                closed_by: closed_by.clone(),
+            })
+            .await
         }
-        HubEvent::Receipt { conversation_id, reader, delivered_up_to, read_up_to, .. } => {
+        HubEvent::Typing {
+            conversation_id,
+            author,
+            typing,
+            ..
+        } => {
+            link.send(&ServerFrame::Typing {
+                conversation_id: *conversation_id,
+                author: author.clone(),
+                typing: *typing,
+            })
+            .await
+        }
+        HubEvent::Receipt {
+            conversation_id,
+            reader,
+            delivered_up_to,
+            read_up_to,
+            ..
+        } => {
             let frame = ServerFrame::Receipt {
                 conversation_id: *conversation_id,
                 reader: *reader,
@@ -129,11 +208,21 @@ async fn deliver(link: &mut Link, event: &HubEvent) -> Result<(), Gone> {
             };
             link.send(&frame).await
         }
-        HubEvent::ConversationRated { conversation_id, rating } => {
-            link.send(&ServerFrame::ConversationRated { conversation_id: *conversation_id, rating: rating.clone() }).await
+        HubEvent::ConversationRated {
+            conversation_id,
+            rating,
+        } => {
+            link.send(&ServerFrame::ConversationRated {
+                conversation_id: *conversation_id,
+                rating: rating.clone(),
+            })
+            .await
         }
         HubEvent::AgentPresence { presence } => {
-            link.send(&ServerFrame::AgentPresence { presence: presence.clone() }).await
+            link.send(&ServerFrame::AgentPresence {
+                presence: presence.clone(),
+            })
+            .await
         }
         HubEvent::ConversationOpened { conversation } => {
             link.send(&ServerFrame::ConversationOpened {

@@ -5,7 +5,6 @@ use axum::extract::{Query, State, WebSocketUpgrade};
 use axum::response::Response;
 use livedesk_protocol::ErrorCode;
 use livedesk_protocol::chat::{Author, MessageBody, Party, Rating};
-use livedesk_protocol::close_code;
 use livedesk_protocol::frames::{ServerFrame, VisitorFrame};
 use livedesk_protocol::ids::{ClientId, ConversationId, SiteId, VisitorId};
 use serde::Deserialize;
@@ -14,11 +13,11 @@ use uuid::Uuid;
 
 use super::event::HubEvent;
 use super::hub::Audience;
+use super::link::{Gone, Link};
 use super::send::{change_message, publish, store_and_publish};
 use super::signals;
-use super::typing::TypingThrottle;
-use super::link::{Gone, Link};
 use super::socket::{self, Peer};
+use super::typing::TypingThrottle;
 use crate::chat::closing;
 use crate::chat::editing::{Change, Editor};
 use crate::chat::store::{self, Sender};
@@ -36,34 +35,23 @@ pub async fn upgrade(
     Query(params): Query<Params>,
     ws: WebSocketUpgrade,
 ) -> Response {
-    let guard = state.sockets.token();
-    sized(ws).on_upgrade(move |socket| async move {
-        connect(state, socket, params.token).await;
-        drop(guard);
+    socket::accept(state, ws, move |state, socket| {
+        connect(state, socket, params.token)
     })
-}
-
-/// Buffers sized for many mostly idle sockets (tungstenite's default is 128 KiB each).
-pub fn sized(ws: WebSocketUpgrade) -> WebSocketUpgrade {
-    ws.read_buffer_size(4 * 1024)
-        .write_buffer_size(4 * 1024)
-        .max_write_buffer_size(1024 * 1024)
-        .max_message_size(256 * 1024)
-        .max_frame_size(256 * 1024)
 }
 
 async fn connect(state: AppState, socket: WebSocket, token: String) {
     let (site, visitor) = match authenticate(&state, &token).await {
         Ok(who) => who,
-        Err(error) => return refuse(socket, state, error).await,
+        Err(error) => return socket::refuse(socket, state, error).await,
     };
     let mut link = Link::new(socket, state.db.clone(), site);
     let joined = state.hub.join(site, Audience::Visitor(visitor)).await;
     let conversation = store::open_conversation_of(&state.db, site, visitor).await;
     let ((membership, events), conversation) = match (joined, conversation) {
         (Ok(joined), Ok(conversation)) => (joined, conversation),
-        (Err(error), _) => return refused(&mut link, error.into()).await,
-        (_, Err(error)) => return refused(&mut link, error).await,
+        (Err(error), _) => return socket::refused(&mut link, error.into()).await,
+        (_, Err(error)) => return socket::refused(&mut link, error).await,
     };
     let hello = ServerFrame::VisitorHello {
         site_id: site,
@@ -76,7 +64,11 @@ async fn connect(state: AppState, socket: WebSocket, token: String) {
     socket::run(
         state,
         link,
-        VisitorPeer { site, visitor, typing: TypingThrottle::default() },
+        VisitorPeer {
+            site,
+            visitor,
+            typing: TypingThrottle::default(),
+        },
         membership,
         events,
     )
@@ -100,25 +92,6 @@ async fn authenticate(state: &AppState, token: &str) -> AppResult<(SiteId, Visit
         ));
     }
     Ok((claims.site, claims.sub))
-}
-
-/// Tells a client why it cannot connect, in a frame it can read, then closes.
-pub async fn refuse(socket: WebSocket, state: AppState, error: AppError) {
-    let mut link = Link::new(socket, state.db, SiteId::new_random());
-    refused(&mut link, error).await;
-}
-
-async fn refused(link: &mut Link, error: AppError) {
-    let (code, _) = error.to_client();
-    let close = match code {
-        ErrorCode::Unauthorized | ErrorCode::TokenExpired | ErrorCode::Forbidden => {
-            close_code::UNAUTHORIZED
-        }
-        _ => close_code::RESTART,
-    };
-    if link.failed(None, error).await.is_ok() {
-        link.close(close, "refused").await;
-    }
 }
 
 struct VisitorPeer {
@@ -151,30 +124,63 @@ impl Peer for VisitorPeer {
                     Err(error) => link.failed(None, error).await,
                 }
             }
-            VisitorFrame::Edit { cid, message_id, body } => match MessageBody::parse(&body) {
+            VisitorFrame::Edit {
+                cid,
+                message_id,
+                body,
+            } => match MessageBody::parse(&body) {
                 Ok(body) => {
-                    let result = change_message(state, self.site, Editor::Visitor(self.visitor), message_id, Change::Edit(body)).await;
+                    let result = change_message(
+                        state,
+                        self.site,
+                        Editor::Visitor(self.visitor),
+                        message_id,
+                        Change::Edit(body),
+                    )
+                    .await;
                     link.answer(cid, result).await
                 }
-                Err(error) => link.error(Some(cid), ErrorCode::InvalidInput, error.to_string()).await,
+                Err(error) => {
+                    link.error(Some(cid), ErrorCode::InvalidInput, error.to_string())
+                        .await
+                }
             },
             VisitorFrame::Delete { cid, message_id } => {
-                let result = change_message(state, self.site, Editor::Visitor(self.visitor), message_id, Change::Delete).await;
+                let result = change_message(
+                    state,
+                    self.site,
+                    Editor::Visitor(self.visitor),
+                    message_id,
+                    Change::Delete,
+                )
+                .await;
                 link.answer(cid, result).await
             }
             VisitorFrame::Close { cid } => self.close(state, link, cid).await,
             VisitorFrame::Typing { typing } => self.typing(state, link, typing).await,
             VisitorFrame::Seen { up_to, read } => self.seen(state, link, up_to, read).await,
-            VisitorFrame::Rate { cid, conversation_id, rating } => self.rate(state, link, cid, conversation_id, rating).await,
+            VisitorFrame::Rate {
+                cid,
+                conversation_id,
+                rating,
+            } => self.rate(state, link, cid, conversation_id, rating).await,
             VisitorFrame::Ping {} => link.send(&ServerFrame::Pong).await,
         }
     }
 }
 
 impl VisitorPeer {
-    async fn typing(&mut self, state: &AppState, link: &mut Link, typing: bool) -> Result<(), Gone> {
+    async fn typing(
+        &mut self,
+        state: &AppState,
+        link: &mut Link,
+        typing: bool,
+    ) -> Result<(), Gone> {
         // Throttled before the conversation is looked up: keystrokes cost no query.
-        if !self.typing.admit(ConversationId(Uuid::nil()), typing, Instant::now()) {
+        if !self
+            .typing
+            .admit(ConversationId(Uuid::nil()), typing, Instant::now())
+        {
             return Ok(());
         }
         match store::open_conversation_of(&state.db, self.site, self.visitor).await {
@@ -188,9 +194,17 @@ impl VisitorPeer {
         }
     }
 
-    async fn seen(&self, state: &AppState, link: &mut Link, up_to: i64, read: bool) -> Result<(), Gone> {
+    async fn seen(
+        &self,
+        state: &AppState,
+        link: &mut Link,
+        up_to: i64,
+        read: bool,
+    ) -> Result<(), Gone> {
         let result = match store::open_conversation_of(&state.db, self.site, self.visitor).await {
-            Ok(Some(open)) => signals::seen(state, self.site, open.id, Party::Visitor, up_to, read).await,
+            Ok(Some(open)) => {
+                signals::seen(state, self.site, open.id, Party::Visitor, up_to, read).await
+            }
             Ok(None) => Ok(()),
             Err(error) => Err(error),
         };
@@ -205,7 +219,11 @@ impl VisitorPeer {
             Ok(closed) => {
                 if let Some(closed) = closed {
                     let closed_by = Author::Visitor { id: self.visitor };
-                    let event = HubEvent::ConversationClosed { conversation_id: closed.conversation, visitor_id: self.visitor, closed_by };
+                    let event = HubEvent::ConversationClosed {
+                        conversation_id: closed.conversation,
+                        visitor_id: self.visitor,
+                        closed_by,
+                    };
                     publish(state, self.site, &event).await;
                 }
                 link.send(&ServerFrame::Done { cid }).await
@@ -214,14 +232,33 @@ impl VisitorPeer {
         }
     }
 
-    async fn rate(&self, state: &AppState, link: &mut Link, cid: ClientId, conversation: ConversationId, rating: Rating) -> Result<(), Gone> {
+    async fn rate(
+        &self,
+        state: &AppState,
+        link: &mut Link,
+        cid: ClientId,
+        conversation: ConversationId,
+        rating: Rating,
+    ) -> Result<(), Gone> {
         let rating = match Rating::parse(rating.score, rating.comment.as_deref()) {
             Ok(rating) => rating,
-            Err(error) => return link.error(Some(cid), ErrorCode::InvalidInput, error.to_string()).await,
+            Err(error) => {
+                return link
+                    .error(Some(cid), ErrorCode::InvalidInput, error.to_string())
+                    .await;
+            }
         };
         match closing::rate(&state.db, self.site, self.visitor, conversation, &rating).await {
             Ok(()) => {
-                publish(state, self.site, &HubEvent::ConversationRated { conversation_id: conversation, rating }).await;
+                publish(
+                    state,
+                    self.site,
+                    &HubEvent::ConversationRated {
+                        conversation_id: conversation,
+                        rating,
+                    },
+                )
+                .await;
                 link.send(&ServerFrame::Done { cid }).await
             }
             Err(error) => link.failed(Some(cid), error).await,
@@ -243,15 +280,7 @@ impl VisitorPeer {
                     .await;
             }
         };
-        match store_and_publish(
-            state,
-            self.site,
-            Sender::Visitor(self.visitor),
-            cid,
-            body,
-        )
-        .await
-        {
+        match store_and_publish(state, self.site, Sender::Visitor(self.visitor), cid, body).await {
             Ok(message) => link.ack(cid, message).await,
             Err(error) => link.failed(Some(cid), error).await,
         }

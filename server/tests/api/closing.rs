@@ -1,27 +1,29 @@
+use livedesk_protocol::ErrorCode;
 use livedesk_protocol::chat::{Author, Rating};
 use livedesk_protocol::frames::{AgentFrame, ServerFrame, VisitorFrame};
 use livedesk_protocol::ids::{ClientId, ConversationId};
-use livedesk_protocol::ErrorCode;
 
-use crate::messaging::{agent, send_as_visitor, visitor};
-use crate::support::client::{login, visitor_session, Socket};
-use crate::support::{create_site, TestApp};
+use crate::messaging::{agent, answer, send_as_visitor, visitor};
+use crate::support::client::{login, visitor_session};
+use crate::support::{TestApp, create_site};
 
-/// Sends a frame with `cid` and returns `Ok` on `done`, or the error code.
-async fn outcome(socket: &mut Socket, cid: ClientId, frame: &impl serde::Serialize) -> Result<(), ErrorCode> {
-    socket.send_json(frame).await;
-    socket
-        .recv_until(|f| match f {
-            ServerFrame::Done { cid: c } if c == cid => Some(Ok(())),
-            ServerFrame::Error { cid: Some(c), code, .. } if c == cid => Some(Err(code)),
-            _ => None,
-        })
-        .await
-}
-
-fn rate(conversation_id: ConversationId, score: u8, comment: Option<&str>) -> (ClientId, VisitorFrame) {
+fn rate(
+    conversation_id: ConversationId,
+    score: u8,
+    comment: Option<&str>,
+) -> (ClientId, VisitorFrame) {
     let cid = ClientId::new_random();
-    (cid, VisitorFrame::Rate { cid, conversation_id, rating: Rating { score, comment: comment.map(str::to_owned) } })
+    (
+        cid,
+        VisitorFrame::Rate {
+            cid,
+            conversation_id,
+            rating: Rating {
+                score,
+                comment: comment.map(str::to_owned),
+            },
+        },
+    )
 }
 
 #[tokio::test]
@@ -34,28 +36,52 @@ async fn an_agent_closes_the_chat_and_the_visitor_rates_it() {
     let first = send_as_visitor(&mut widget, "my order is late").await;
 
     let cid = ClientId::new_random();
-    assert_eq!(outcome(&mut desk, cid, &AgentFrame::Close { cid, conversation_id: first.conversation_id }).await, Ok(()));
+    assert_eq!(
+        answer(
+            &mut desk,
+            cid,
+            &AgentFrame::Close {
+                cid,
+                conversation_id: first.conversation_id
+            }
+        )
+        .await,
+        Ok(())
+    );
     let closed_by = widget
         .recv_until(|f| match f {
-            ServerFrame::ConversationClosed { conversation_id, closed_by } if conversation_id == first.conversation_id => Some(closed_by),
+            ServerFrame::ConversationClosed {
+                conversation_id,
+                closed_by,
+            } if conversation_id == first.conversation_id => Some(closed_by),
             _ => None,
         })
         .await;
     assert!(matches!(closed_by, Author::Agent { id, .. } if id == tokens.agent.id));
 
     let (cid, frame) = rate(first.conversation_id, 5, Some("Quick and kind"));
-    assert_eq!(outcome(&mut widget, cid, &frame).await, Ok(()));
+    assert_eq!(answer(&mut widget, cid, &frame).await, Ok(()));
     let rating = desk
         .recv_until(|f| match f {
-            ServerFrame::ConversationRated { conversation_id, rating } if conversation_id == first.conversation_id => Some(rating),
+            ServerFrame::ConversationRated {
+                conversation_id,
+                rating,
+            } if conversation_id == first.conversation_id => Some(rating),
             _ => None,
         })
         .await;
-    assert_eq!(rating, Rating { score: 5, comment: Some("Quick and kind".into()) });
-    let stored: (i16, Option<String>) = sqlx::query_as("SELECT score, comment FROM conversation_ratings")
-        .fetch_one(&app.db)
-        .await
-        .unwrap();
+    assert_eq!(
+        rating,
+        Rating {
+            score: 5,
+            comment: Some("Quick and kind".into())
+        }
+    );
+    let stored: (i16, Option<String>) =
+        sqlx::query_as("SELECT score, comment FROM conversation_ratings")
+            .fetch_one(&app.db)
+            .await
+            .unwrap();
     assert_eq!(stored, (5, Some("Quick and kind".into())));
 
     // The visitor's next message starts a new conversation.
@@ -74,13 +100,30 @@ async fn a_visitor_ends_the_chat_and_a_second_close_is_harmless() {
     let first = send_as_visitor(&mut widget, "never mind").await;
 
     let cid = ClientId::new_random();
-    assert_eq!(outcome(&mut widget, cid, &VisitorFrame::Close { cid }).await, Ok(()));
+    assert_eq!(
+        answer(&mut widget, cid, &VisitorFrame::Close { cid }).await,
+        Ok(())
+    );
     desk.recv_until(|f| matches!(f, ServerFrame::ConversationClosed { conversation_id, .. } if conversation_id == first.conversation_id).then_some(()))
         .await;
 
     let again = ClientId::new_random();
-    assert_eq!(outcome(&mut desk, again, &AgentFrame::Close { cid: again, conversation_id: first.conversation_id }).await, Ok(()));
-    let status: String = sqlx::query_scalar("SELECT status::text FROM conversations").fetch_one(&app.db).await.unwrap();
+    assert_eq!(
+        answer(
+            &mut desk,
+            again,
+            &AgentFrame::Close {
+                cid: again,
+                conversation_id: first.conversation_id
+            }
+        )
+        .await,
+        Ok(())
+    );
+    let status: String = sqlx::query_scalar("SELECT status::text FROM conversations")
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
     assert_eq!(status, "closed");
 }
 
@@ -98,16 +141,40 @@ async fn ratings_are_refused_for_open_foreign_or_out_of_range_conversations() {
     let mut outsider_desk = agent(&app.node, &outsider_desk_token).await;
 
     let (cid, frame) = rate(mine.conversation_id, 4, None);
-    assert_eq!(outcome(&mut widget, cid, &frame).await, Err(ErrorCode::Conflict), "still open");
+    assert_eq!(
+        answer(&mut widget, cid, &frame).await,
+        Err(ErrorCode::Conflict),
+        "still open"
+    );
     let (cid, frame) = rate(theirs.conversation_id, 1, None);
-    assert_eq!(outcome(&mut widget, cid, &frame).await, Err(ErrorCode::NotFound), "another visitor's");
+    assert_eq!(
+        answer(&mut widget, cid, &frame).await,
+        Err(ErrorCode::NotFound),
+        "another visitor's"
+    );
     let (cid, frame) = rate(mine.conversation_id, 9, None);
-    assert_eq!(outcome(&mut widget, cid, &frame).await, Err(ErrorCode::InvalidInput));
+    assert_eq!(
+        answer(&mut widget, cid, &frame).await,
+        Err(ErrorCode::InvalidInput)
+    );
     let cid = ClientId::new_random();
-    let close = AgentFrame::Close { cid, conversation_id: mine.conversation_id };
-    assert_eq!(outcome(&mut outsider_desk, cid, &close).await, Err(ErrorCode::NotFound), "another site's");
+    let close = AgentFrame::Close {
+        cid,
+        conversation_id: mine.conversation_id,
+    };
+    assert_eq!(
+        answer(&mut outsider_desk, cid, &close).await,
+        Err(ErrorCode::NotFound),
+        "another site's"
+    );
 
-    let ratings: i64 = sqlx::query_scalar("SELECT count(*) FROM conversation_ratings").fetch_one(&app.db).await.unwrap();
-    let open: i64 = sqlx::query_scalar("SELECT count(*) FROM conversations WHERE status = 'open'").fetch_one(&app.db).await.unwrap();
+    let ratings: i64 = sqlx::query_scalar("SELECT count(*) FROM conversation_ratings")
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    let open: i64 = sqlx::query_scalar("SELECT count(*) FROM conversations WHERE status = 'open'")
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
     assert_eq!((ratings, open), (0, 2));
 }

@@ -1,3 +1,4 @@
+use livedesk_protocol::ErrorCode;
 use livedesk_protocol::chat::{Author, ConversationSummary, Message};
 use livedesk_protocol::frames::{AgentFrame, ServerFrame, VisitorFrame};
 use livedesk_protocol::ids::{ClientId, ConversationId};
@@ -23,7 +24,11 @@ pub async fn agent(node: &TestNode, access_token: &str) -> Socket {
     };
     socket
         .recv_until(|f| match f {
-            ServerFrame::AgentPresence { presence } if presence.agent_id == agent_id && presence.online => Some(()),
+            ServerFrame::AgentPresence { presence }
+                if presence.agent_id == agent_id && presence.online =>
+            {
+                Some(())
+            }
             _ => None,
         })
         .await;
@@ -223,4 +228,22 @@ async fn a_visitor_who_reconnects_gets_what_they_missed_and_the_transcript_survi
         replayed,
         ["is anyone there?", "Yes, I am here.", "What do you need?"]
     );
+}
+
+/// Sends a frame with `cid` and returns `Ok` on its `done`, or its error code.
+pub async fn answer(
+    socket: &mut Socket,
+    cid: ClientId,
+    frame: &impl serde::Serialize,
+) -> Result<(), ErrorCode> {
+    socket.send_json(frame).await;
+    socket
+        .recv_until(|f| match f {
+            ServerFrame::Done { cid: c } if c == cid => Some(Ok(())),
+            ServerFrame::Error {
+                cid: Some(c), code, ..
+            } if c == cid => Some(Err(code)),
+            _ => None,
+        })
+        .await
 }
