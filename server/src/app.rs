@@ -145,6 +145,7 @@ fn routes(state: &AppState) -> Router {
         .merge(auth::routes::router(&client_ip))
         .merge(chat::routes::router())
         .merge(sites::visitor_session::router(&client_ip))
+        .merge(sites::status::router(&client_ip))
         .merge(realtime::router())
         .merge(health::router())
         .merge(web::router(state))

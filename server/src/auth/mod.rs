@@ -62,6 +62,14 @@ impl CurrentAgent {
         })
     }
 
+    /// The site of an admin, for the site's settings. Agents get `forbidden`.
+    pub fn admin_site(&self) -> Result<SiteId, AppError> {
+        if self.role != Role::Admin {
+            return Err(AppError::new(ErrorCode::Forbidden, "only the site's admins may do this"));
+        }
+        self.site()
+    }
+
     /// The site an agent works on. Superadmins have none and must name one where a
     /// site-scoped route needs it (not yet offered).
     pub fn site(&self) -> Result<SiteId, AppError> {

@@ -3,6 +3,8 @@
 
 use jiff::{SignedDuration, Timestamp};
 use serde::Serialize;
+
+pub use livedesk_protocol::status::{ClosedReason, WidgetState};
 use time::OffsetDateTime;
 
 use super::clock::Weekday;
@@ -33,24 +35,6 @@ impl Openness {
     pub fn is_open(&self) -> bool {
         matches!(self, Openness::Open { .. })
     }
-}
-
-/// Why the desk is closed, most specific first: an emergency beats a holiday, a holiday
-/// beats the weekly hours.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
-pub enum ClosedReason {
-    /// Nights, closed weekdays.
-    OutsideHours,
-    /// Inside the weekly hours but in a break such as lunch.
-    Break,
-    Holiday {
-        name: String,
-        message: Option<String>,
-    },
-    Emergency {
-        message: String,
-    },
 }
 
 impl BusinessHours {
@@ -135,18 +119,6 @@ fn closing(
         }
     }
     Some(end)
-}
-
-/// What the widget offers, from the seed's three scenarios.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum WidgetState {
-    /// Open and an agent can take a new chat now: live chat and calls.
-    Online,
-    /// Open (or at lunch) but nobody free: AI answers, queue with position, ticket form.
-    Busy,
-    /// Closed: next opening time, AI chat, ticket form, no calls.
-    Offline,
 }
 
 /// Combines openness with agent availability.

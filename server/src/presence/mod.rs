@@ -5,6 +5,8 @@
 //! heartbeat; the agent is online while any member is fresh. A socket that closes removes
 //! itself; one on a node that died simply goes stale after [`ONLINE_TTL`].
 
+pub mod roster;
+
 use std::time::Duration;
 
 use fred::clients::Pool;

@@ -1,6 +1,7 @@
 //! Sites (tenants): their public keys, allowed origins, and visitor sessions.
 
 pub mod origin;
+pub mod status;
 pub mod visitor_session;
 
 use livedesk_protocol::ids::SiteId;

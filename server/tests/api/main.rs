@@ -15,6 +15,7 @@ mod ops;
 mod presence;
 mod queue;
 mod signals;
+mod status;
 mod resilience;
 mod tenancy;
 mod visitor_session;
