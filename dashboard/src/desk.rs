@@ -269,10 +269,12 @@ impl Desk {
             // Visitor-only frames never reach an agent socket.
             ServerFrame::VisitorHello { .. } => {}
             // Not shown yet: the state selector, colleagues' presence, closing, ratings,
-            // typing and receipts.
+            // typing, receipts, edits, assignment and queue places.
             ServerFrame::AgentPresence { .. }
             | ServerFrame::Typing { .. }
             | ServerFrame::MessageChanged { .. }
+            | ServerFrame::ConversationAssigned { .. }
+            | ServerFrame::QueuePosition { .. }
             | ServerFrame::Receipt { .. }
             | ServerFrame::Done { .. }
             | ServerFrame::ConversationClosed { .. }

@@ -22,9 +22,16 @@ pub enum VisitorFrame {
     Resume { after_seq: i64 },
     /// Change the text of one of the visitor's own messages, within
     /// [`crate::chat::EDIT_WINDOW_SECS`] of sending it; answered with [`ServerFrame::Done`].
-    Edit { cid: ClientId, message_id: MessageId, body: String },
+    Edit {
+        cid: ClientId,
+        message_id: MessageId,
+        body: String,
+    },
     /// Delete one of the visitor's own messages, within the same window.
-    Delete { cid: ClientId, message_id: MessageId },
+    Delete {
+        cid: ClientId,
+        message_id: MessageId,
+    },
     /// End the visitor's open conversation; answered with [`ServerFrame::Done`].
     Close { cid: ClientId },
     /// The visitor started or stopped typing (the server passes on at most one `true`
@@ -35,7 +42,11 @@ pub enum VisitorFrame {
     Seen { up_to: i64, read: bool },
     /// Rate a closed conversation of the visitor (again, to change the rating); answered
     /// with [`ServerFrame::Done`].
-    Rate { cid: ClientId, conversation_id: ConversationId, rating: Rating },
+    Rate {
+        cid: ClientId,
+        conversation_id: ConversationId,
+        rating: Rating,
+    },
     /// Keep-alive; answered with [`ServerFrame::Pong`]. (A struct variant, so that
     /// unknown fields are refused here too.)
     Ping {},
@@ -58,18 +69,44 @@ pub enum AgentFrame {
     },
     /// Change the text of one of the agent's own messages, within
     /// [`crate::chat::EDIT_WINDOW_SECS`] of sending it; answered with [`ServerFrame::Done`].
-    Edit { cid: ClientId, message_id: MessageId, body: String },
+    Edit {
+        cid: ClientId,
+        message_id: MessageId,
+        body: String,
+    },
     /// Delete one of the agent's own messages, within the same window.
-    Delete { cid: ClientId, message_id: MessageId },
+    Delete {
+        cid: ClientId,
+        message_id: MessageId,
+    },
+    /// Take a waiting conversation from the queue; answered with [`ServerFrame::Done`], or
+    /// `conflict` when someone else took it first or the agent is at capacity.
+    Accept {
+        cid: ClientId,
+        conversation_id: ConversationId,
+    },
     /// Close a conversation of the site (closing a closed one is a no-op); answered with
     /// [`ServerFrame::Done`].
-    Close { cid: ClientId, conversation_id: ConversationId },
+    Close {
+        cid: ClientId,
+        conversation_id: ConversationId,
+    },
     /// The agent started or stopped typing in a conversation. Not answered.
-    Typing { conversation_id: ConversationId, typing: bool },
+    Typing {
+        conversation_id: ConversationId,
+        typing: bool,
+    },
     /// The agent's client has received or shown every message up to `up_to`. Not answered.
-    Seen { conversation_id: ConversationId, up_to: i64, read: bool },
+    Seen {
+        conversation_id: ConversationId,
+        up_to: i64,
+        read: bool,
+    },
     /// Set the agent's own state; answered with [`ServerFrame::Done`].
-    SetState { cid: ClientId, choice: AgentStateChoice },
+    SetState {
+        cid: ClientId,
+        choice: AgentStateChoice,
+    },
     /// Keep-alive; answered with [`ServerFrame::Pong`]. (A struct variant, so that
     /// unknown fields are refused here too.)
     Ping {},
@@ -94,15 +131,30 @@ pub enum ServerFrame {
     Done { cid: ClientId },
     /// A conversation was closed, by its visitor, an agent or the system. The visitor's
     /// widget offers the rating next.
-    ConversationClosed { conversation_id: ConversationId, closed_by: Author },
+    ConversationClosed {
+        conversation_id: ConversationId,
+        closed_by: Author,
+    },
     /// Someone in the conversation started or stopped typing. Sent to the other side (and
     /// to the site's agents); clients ignore their own.
-    Typing { conversation_id: ConversationId, author: Author, typing: bool },
+    Typing {
+        conversation_id: ConversationId,
+        author: Author,
+        typing: bool,
+    },
     /// How far one side has received and read the conversation: every message with
     /// `seq <= delivered_up_to` is delivered, `seq <= read_up_to` read.
-    Receipt { conversation_id: ConversationId, reader: Party, delivered_up_to: i64, read_up_to: i64 },
+    Receipt {
+        conversation_id: ConversationId,
+        reader: Party,
+        delivered_up_to: i64,
+        read_up_to: i64,
+    },
     /// The visitor rated a closed conversation (agents only).
-    ConversationRated { conversation_id: ConversationId, rating: Rating },
+    ConversationRated {
+        conversation_id: ConversationId,
+        rating: Rating,
+    },
     /// An agent of the site came online, went offline or changed state (agents only).
     AgentPresence { presence: AgentPresence },
     /// A frame was refused. `cid` names it when the frame had one and could be read.
@@ -114,6 +166,19 @@ pub enum ServerFrame {
     /// A new message in a conversation this socket follows (including the sender's own
     /// messages sent from another tab or device).
     Message { message: Message },
+    /// A conversation was given to an agent (agents, and the conversation's visitor).
+    ConversationAssigned {
+        conversation_id: ConversationId,
+        agent_id: AgentId,
+        agent_name: String,
+    },
+    /// The visitor's place in the queue (visitors only): sent when the conversation starts
+    /// waiting and whenever the queue moves.
+    QueuePosition {
+        conversation_id: ConversationId,
+        position: u64,
+        estimated_wait_secs: u64,
+    },
     /// A message was edited or deleted: replace the one with the same `id` (and `seq`).
     MessageChanged { message: Message },
     /// A conversation was opened on the agent's site (agents only).

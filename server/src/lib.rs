@@ -14,6 +14,7 @@
 //! - [`hours`]: business hours, holidays, emergency override and the SLA clock.
 //! - [`routing`]: queue priority and the strategies that pick an agent.
 //! - [`presence`]: agents' sockets (heartbeats) and chosen states in Redis.
+//! - [`assignment`]: queueing new conversations and giving them to agents.
 //! - [`queue`]: the waiting queue in Redis and its atomic claim.
 //! - [`ops`]: health, metrics, logging, rate limits.
 //! - [`admin`]: operator commands (`create-admin`, `demo-setup`, …).
@@ -23,6 +24,7 @@
 
 pub mod admin;
 pub mod app;
+pub mod assignment;
 pub mod auth;
 pub mod chat;
 pub mod config;

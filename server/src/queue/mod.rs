@@ -15,6 +15,10 @@ use livedesk_protocol::ids::{AgentId, ConversationId, SiteId};
 
 use scripts::Scripts;
 
+/// How many places of the queue are told to visitors; those further back are told when
+/// they move up.
+pub const SHOWN_PLACES: i64 = 500;
+
 /// What happened to an attempt to give a queued conversation to an agent.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Assignment {
@@ -86,6 +90,24 @@ impl Queue {
             .zrank(keys::queue(site), conversation.to_string(), false)
             .await?;
         Ok(rank.map(|r| r + 1))
+    }
+
+    /// The waiting conversations in order (the first [`SHOWN_PLACES`]).
+    pub async fn waiting(&self, site: SiteId) -> Result<Vec<ConversationId>, fred::error::Error> {
+        let ids: Vec<String> = self
+            .redis
+            .next()
+            .zrange(
+                keys::queue(site),
+                0,
+                SHOWN_PLACES - 1,
+                None,
+                false,
+                None,
+                false,
+            )
+            .await?;
+        Ok(ids.iter().filter_map(|id| id.parse().ok()).collect())
     }
 
     pub async fn len(&self, site: SiteId) -> Result<u64, fred::error::Error> {

@@ -7,7 +7,7 @@ use livedesk_protocol::ErrorCode;
 use livedesk_protocol::chat::{Author, MessageBody, Party};
 use livedesk_protocol::frames::{AgentFrame, ServerFrame};
 use livedesk_protocol::ids::{AgentId, ClientId, ConversationId, SiteId};
-use livedesk_protocol::presence::{AgentPresence, AgentStateChoice};
+use livedesk_protocol::presence::{AgentPresence, AgentStateChoice, AgentStateKind};
 use serde::Deserialize;
 use time::OffsetDateTime;
 use tokio::time::Instant;
@@ -16,10 +16,11 @@ use uuid::Uuid;
 use super::event::HubEvent;
 use super::hub::Audience;
 use super::link::{Gone, Link};
-use super::send::{change_message, publish, store_and_publish};
+use super::send::{announce_closed, change_message, publish, store_and_publish};
 use super::signals;
 use super::socket::{self, Peer};
 use super::typing::TypingThrottle;
+use crate::assignment;
 use crate::auth::CurrentAgent;
 use crate::chat::editing::{Change, Editor};
 use crate::chat::store::Sender;
@@ -166,6 +167,14 @@ impl Peer for AgentPeer {
                 cid,
                 conversation_id,
             } => self.close(state, link, cid, conversation_id).await,
+            AgentFrame::Accept {
+                cid,
+                conversation_id,
+            } => {
+                let result =
+                    assignment::accept(state, self.site, self.agent.id, conversation_id).await;
+                link.answer(cid, result).await
+            }
             AgentFrame::SetState { cid, choice } => self.set_state(state, link, cid, &choice).await,
             AgentFrame::Ping {} => link.send(&ServerFrame::Pong).await,
         }
@@ -219,24 +228,17 @@ impl AgentPeer {
         cid: ClientId,
         conversation: ConversationId,
     ) -> Result<(), Gone> {
-        match closing::close(&state.db, self.site, conversation).await {
-            Ok(closed) => {
-                if closed.newly {
-                    let closed_by = Author::Agent {
-                        id: self.agent.id,
-                        name: self.agent.name.clone(),
-                    };
-                    let event = HubEvent::ConversationClosed {
-                        conversation_id: conversation,
-                        visitor_id: closed.visitor,
-                        closed_by,
-                    };
-                    publish(state, self.site, &event).await;
-                }
-                link.send(&ServerFrame::Done { cid }).await
-            }
-            Err(error) => link.failed(Some(cid), error).await,
+        let result = closing::close(&state.db, self.site, conversation).await;
+        if let Ok(closed) = &result
+            && closed.newly
+        {
+            let closed_by = Author::Agent {
+                id: self.agent.id,
+                name: self.agent.name.clone(),
+            };
+            announce_closed(state, self.site, *closed, closed_by).await;
         }
+        link.answer(cid, result.map(|_| ())).await
     }
 
     async fn heartbeat(&self, state: &AppState) {
@@ -245,7 +247,10 @@ impl AgentPeer {
             .heartbeat(self.site, self.agent.id, self.socket_id)
             .await
         {
-            Ok(true) => announce(state, self.site, self.agent.id).await,
+            Ok(true) => {
+                announce(state, self.site, self.agent.id).await;
+                take_waiting(state, self.site, self.agent.id).await;
+            }
             Ok(false) => {}
             Err(error) => presence_failed(&error),
         }
@@ -274,7 +279,11 @@ impl AgentPeer {
             return link.failed(Some(cid), error.into()).await;
         }
         announce(state, self.site, self.agent.id).await;
-        link.send(&ServerFrame::Done { cid }).await
+        let answered = link.send(&ServerFrame::Done { cid }).await;
+        if choice.state == AgentStateKind::Available {
+            take_waiting(state, self.site, self.agent.id).await;
+        }
+        answered
     }
 
     async fn send(
@@ -327,4 +336,11 @@ async fn announce(state: &AppState, site: SiteId, agent: AgentId) {
 fn presence_failed(error: &fred::error::Error) {
     metrics::counter!("livedesk_presence_failures_total").increment(1);
     tracing::error!(%error, "updating agent presence failed");
+}
+
+/// With auto-assignment, an agent who can take chats gets waiting visitors.
+async fn take_waiting(state: &AppState, site: SiteId, agent: AgentId) {
+    if let Err(error) = assignment::on_agent_free(state, site, agent).await {
+        tracing::error!(?error, %agent, "giving waiting visitors to a free agent failed");
+    }
 }

@@ -1,7 +1,7 @@
 //! Events published on Redis between nodes. Internal: clients see [`ServerFrame`]s.
 
 use livedesk_protocol::chat::{Author, ConversationSummary, Message, Party, Rating};
-use livedesk_protocol::ids::{ConversationId, SiteId, VisitorId};
+use livedesk_protocol::ids::{AgentId, ConversationId, SiteId, VisitorId};
 use livedesk_protocol::presence::AgentPresence;
 use serde::{Deserialize, Serialize};
 
@@ -14,18 +14,48 @@ pub enum HubEvent {
         message: Message,
     },
     /// A message was edited or deleted: for the site's agents and the conversation's visitor.
-    MessageChanged { visitor_id: VisitorId, message: Message },
+    MessageChanged {
+        visitor_id: VisitorId,
+        message: Message,
+    },
+    /// A conversation was given to an agent: for the site's agents and its visitor.
+    ConversationAssigned {
+        conversation_id: ConversationId,
+        visitor_id: VisitorId,
+        agent_id: AgentId,
+        agent_name: String,
+    },
+    /// The queue moved; `order` is the waiting conversations, first first: for visitors.
+    QueueMoved { order: Vec<ConversationId> },
     /// A new conversation: for the site's agents.
     ConversationOpened { conversation: ConversationSummary },
     /// A conversation closed: for the site's agents and its visitor.
-    ConversationClosed { conversation_id: ConversationId, visitor_id: VisitorId, closed_by: Author },
+    ConversationClosed {
+        conversation_id: ConversationId,
+        visitor_id: VisitorId,
+        closed_by: Author,
+    },
     /// Someone started or stopped typing: for the site's agents, and for the visitor when
     /// an agent types.
-    Typing { conversation_id: ConversationId, visitor_id: VisitorId, author: Author, typing: bool },
+    Typing {
+        conversation_id: ConversationId,
+        visitor_id: VisitorId,
+        author: Author,
+        typing: bool,
+    },
     /// One side's receipts moved: for the site's agents and the conversation's visitor.
-    Receipt { conversation_id: ConversationId, visitor_id: VisitorId, reader: Party, delivered_up_to: i64, read_up_to: i64 },
+    Receipt {
+        conversation_id: ConversationId,
+        visitor_id: VisitorId,
+        reader: Party,
+        delivered_up_to: i64,
+        read_up_to: i64,
+    },
     /// The visitor rated a closed conversation: for the site's agents.
-    ConversationRated { conversation_id: ConversationId, rating: Rating },
+    ConversationRated {
+        conversation_id: ConversationId,
+        rating: Rating,
+    },
     /// An agent came online, went offline or changed state: for the site's agents.
     AgentPresence { presence: AgentPresence },
 }

@@ -35,19 +35,35 @@ pub enum Audience {
 impl Audience {
     fn wants(self, event: &HubEvent) -> bool {
         match (self, event) {
+            (Audience::Agent, HubEvent::QueueMoved { .. }) => false,
             (Audience::Agent, _) => true,
+            (Audience::Visitor(_), HubEvent::QueueMoved { .. }) => true,
             (
                 Audience::Visitor(me),
                 HubEvent::Message { visitor_id, .. }
                 | HubEvent::MessageChanged { visitor_id, .. }
+                | HubEvent::ConversationAssigned { visitor_id, .. }
                 | HubEvent::ConversationClosed { visitor_id, .. },
             ) => me == *visitor_id,
             // The visitor hears about the agents' side only: not their own typing or receipts.
-            (Audience::Visitor(me), HubEvent::Typing { visitor_id, author, .. }) => {
-                me == *visitor_id && !matches!(author, Author::Visitor { .. })
-            }
-            (Audience::Visitor(me), HubEvent::Receipt { visitor_id, reader, .. }) => me == *visitor_id && *reader == Party::Agents,
-            (Audience::Visitor(_), HubEvent::ConversationOpened { .. } | HubEvent::ConversationRated { .. } | HubEvent::AgentPresence { .. }) => false,
+            (
+                Audience::Visitor(me),
+                HubEvent::Typing {
+                    visitor_id, author, ..
+                },
+            ) => me == *visitor_id && !matches!(author, Author::Visitor { .. }),
+            (
+                Audience::Visitor(me),
+                HubEvent::Receipt {
+                    visitor_id, reader, ..
+                },
+            ) => me == *visitor_id && *reader == Party::Agents,
+            (
+                Audience::Visitor(_),
+                HubEvent::ConversationOpened { .. }
+                | HubEvent::ConversationRated { .. }
+                | HubEvent::AgentPresence { .. },
+            ) => false,
         }
     }
 }

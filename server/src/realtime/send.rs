@@ -1,10 +1,12 @@
 //! Publishing what was stored to every node, and sending a message: store it, then
 //! publish it.
 
-use livedesk_protocol::chat::{Message, MessageBody};
+use livedesk_protocol::chat::{Author, Message, MessageBody};
 use livedesk_protocol::ids::{ClientId, MessageId, SiteId};
 
 use super::event::HubEvent;
+use crate::assignment;
+use crate::chat::closing::Closed;
 use crate::chat::editing::{self, Change, Editor};
 use crate::chat::store::{self, Sender};
 use crate::error::AppResult;
@@ -30,6 +32,14 @@ pub async fn store_and_publish(
     // A duplicate is published again: the first attempt may have stopped before publishing.
     for event in events_for(&appended) {
         publish(state, site, &event).await;
+    }
+    if let Some(opened) = &appended.opened {
+        // The message is stored and acknowledged whatever happens here; a conversation
+        // that could not be queued is queued again when the queue is rebuilt.
+        if let Err(error) = assignment::on_opened(state, site, opened.id, appended.visitor_id).await
+        {
+            tracing::error!(?error, conversation = %opened.id, "queueing a new conversation failed");
+        }
     }
     Ok(appended.message)
 }
@@ -59,10 +69,37 @@ fn events_for(appended: &store::Appended) -> Vec<HubEvent> {
 }
 
 /// Edits or deletes a message for its author and tells everyone who can see it.
-pub async fn change_message(state: &AppState, site: SiteId, editor: Editor, id: MessageId, change: Change) -> AppResult<()> {
+pub async fn change_message(
+    state: &AppState,
+    site: SiteId,
+    editor: Editor,
+    id: MessageId,
+    change: Change,
+) -> AppResult<()> {
     let changed = editing::change(&state.db, site, editor, id, change).await?;
     if changed.changed {
-        publish(state, site, &HubEvent::MessageChanged { visitor_id: changed.visitor, message: changed.message }).await;
+        publish(
+            state,
+            site,
+            &HubEvent::MessageChanged {
+                visitor_id: changed.visitor,
+                message: changed.message,
+            },
+        )
+        .await;
     }
     Ok(())
+}
+
+/// Tells everyone a conversation closed, and frees its place in the queue or its agent.
+pub async fn announce_closed(state: &AppState, site: SiteId, closed: Closed, closed_by: Author) {
+    let event = HubEvent::ConversationClosed {
+        conversation_id: closed.conversation,
+        visitor_id: closed.visitor,
+        closed_by,
+    };
+    publish(state, site, &event).await;
+    if let Err(error) = assignment::on_closed(state, site, closed.conversation).await {
+        tracing::error!(?error, conversation = %closed.conversation, "freeing a closed conversation's place failed");
+    }
 }

@@ -7,7 +7,7 @@ use axum::extract::WebSocketUpgrade;
 use axum::extract::ws::{Message as WsMessage, WebSocket};
 use axum::response::Response;
 use livedesk_protocol::frames::ServerFrame;
-use livedesk_protocol::ids::{ClientId, SiteId};
+use livedesk_protocol::ids::{ClientId, ConversationId, SiteId};
 use livedesk_protocol::{ErrorCode, MAX_FRAME_BYTES, close_code};
 use serde::de::DeserializeOwned;
 use tokio::sync::mpsc;
@@ -36,6 +36,15 @@ pub trait Peer: Send {
         link: &mut Link,
         frame: Self::Frame,
     ) -> impl Future<Output = Result<(), Gone>> + Send;
+
+    /// The site's queue moved (visitors tell their client its place).
+    fn on_queue_moved(
+        &mut self,
+        _link: &mut Link,
+        _order: &[ConversationId],
+    ) -> impl Future<Output = Result<(), Gone>> + Send {
+        async { Ok(()) }
+    }
 
     /// Called every [`TICK_EVERY`] while the socket lives (heartbeats).
     fn on_tick(&mut self, _state: &AppState) -> impl Future<Output = ()> + Send {
@@ -129,7 +138,10 @@ async fn serve<P: Peer>(
             }
             delivery = events.recv() => {
                 let result = match delivery {
-                    Some(Delivery::Event(event)) => deliver(link, &event).await,
+                    Some(Delivery::Event(event)) => match &*event {
+                        HubEvent::QueueMoved { order } => peer.on_queue_moved(link, order).await,
+                        event => deliver(link, event).await,
+                    },
                     Some(Delivery::Resync) => {
                         link.close(close_code::RESTART, "events may have been missed: reconnect and resume").await;
                         return;
@@ -163,6 +175,21 @@ async fn serve<P: Peer>(
 async fn deliver(link: &mut Link, event: &HubEvent) -> Result<(), Gone> {
     match event {
         HubEvent::Message { message, .. } => link.deliver(message).await,
+        HubEvent::ConversationAssigned {
+            conversation_id,
+            agent_id,
+            agent_name,
+            ..
+        } => {
+            let frame = ServerFrame::ConversationAssigned {
+                conversation_id: *conversation_id,
+                agent_id: *agent_id,
+                agent_name: agent_name.clone(),
+            };
+            link.send(&frame).await
+        }
+        // Handled by the peer, which knows its conversation.
+        HubEvent::QueueMoved { .. } => Ok(()),
         HubEvent::MessageChanged { message, .. } => {
             link.send(&ServerFrame::MessageChanged {
                 message: message.clone(),

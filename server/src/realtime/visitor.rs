@@ -14,10 +14,11 @@ use uuid::Uuid;
 use super::event::HubEvent;
 use super::hub::Audience;
 use super::link::{Gone, Link};
-use super::send::{change_message, publish, store_and_publish};
+use super::send::{announce_closed, change_message, publish, store_and_publish};
 use super::signals;
 use super::socket::{self, Peer};
 use super::typing::TypingThrottle;
+use crate::assignment;
 use crate::chat::closing;
 use crate::chat::editing::{Change, Editor};
 use crate::chat::store::{self, Sender};
@@ -67,6 +68,7 @@ async fn connect(state: AppState, socket: WebSocket, token: String) {
         VisitorPeer {
             site,
             visitor,
+            conversation: conversation.map(|c| c.id),
             typing: TypingThrottle::default(),
         },
         membership,
@@ -97,10 +99,32 @@ async fn authenticate(state: &AppState, token: &str) -> AppResult<(SiteId, Visit
 struct VisitorPeer {
     site: SiteId,
     visitor: VisitorId,
+    /// The visitor's open conversation, as far as this socket knows (for its queue place).
+    conversation: Option<ConversationId>,
     typing: TypingThrottle,
 }
 
 impl Peer for VisitorPeer {
+    async fn on_queue_moved(
+        &mut self,
+        link: &mut Link,
+        order: &[ConversationId],
+    ) -> Result<(), Gone> {
+        let Some(mine) = self.conversation else {
+            return Ok(());
+        };
+        let Some(index) = order.iter().position(|c| *c == mine) else {
+            return Ok(());
+        };
+        let position = index as u64 + 1;
+        let frame = ServerFrame::QueuePosition {
+            conversation_id: mine,
+            position,
+            estimated_wait_secs: assignment::estimated_wait_secs(position),
+        };
+        link.send(&frame).await
+    }
+
     type Frame = VisitorFrame;
     const ROLE: &'static str = "visitor";
 
@@ -218,13 +242,13 @@ impl VisitorPeer {
         match closing::close_visitors(&state.db, self.site, self.visitor).await {
             Ok(closed) => {
                 if let Some(closed) = closed {
-                    let closed_by = Author::Visitor { id: self.visitor };
-                    let event = HubEvent::ConversationClosed {
-                        conversation_id: closed.conversation,
-                        visitor_id: self.visitor,
-                        closed_by,
-                    };
-                    publish(state, self.site, &event).await;
+                    announce_closed(
+                        state,
+                        self.site,
+                        closed,
+                        Author::Visitor { id: self.visitor },
+                    )
+                    .await;
                 }
                 link.send(&ServerFrame::Done { cid }).await
             }
@@ -266,7 +290,7 @@ impl VisitorPeer {
     }
 
     async fn send(
-        &self,
+        &mut self,
         state: &AppState,
         link: &mut Link,
         cid: ClientId,
@@ -281,7 +305,10 @@ impl VisitorPeer {
             }
         };
         match store_and_publish(state, self.site, Sender::Visitor(self.visitor), cid, body).await {
-            Ok(message) => link.ack(cid, message).await,
+            Ok(message) => {
+                self.conversation = Some(message.conversation_id);
+                link.ack(cid, message).await
+            }
             Err(error) => link.failed(Some(cid), error).await,
         }
     }

@@ -5,6 +5,7 @@
 #[path = "../support/mod.rs"]
 mod support;
 
+mod assignment;
 mod auth;
 mod bad_input;
 mod closing;
