@@ -74,7 +74,10 @@ impl Rating {
         if comment.is_some_and(|c| c.chars().count() > MAX_RATING_COMMENT_CHARS) {
             return Err(RatingError::CommentTooLong);
         }
-        Ok(Self { score, comment: comment.map(str::to_owned) })
+        Ok(Self {
+            score,
+            comment: comment.map(str::to_owned),
+        })
     }
 }
 
@@ -176,12 +179,27 @@ mod tests {
 
     #[test]
     fn ratings_are_checked() {
-        assert_eq!(Rating::parse(5, Some("  Great help ")), Ok(Rating { score: 5, comment: Some("Great help".into()) }));
-        assert_eq!(Rating::parse(1, Some("   ")), Ok(Rating { score: 1, comment: None }));
+        assert_eq!(
+            Rating::parse(5, Some("  Great help ")),
+            Ok(Rating {
+                score: 5,
+                comment: Some("Great help".into())
+            })
+        );
+        assert_eq!(
+            Rating::parse(1, Some("   ")),
+            Ok(Rating {
+                score: 1,
+                comment: None
+            })
+        );
         assert_eq!(Rating::parse(0, None), Err(RatingError::Score));
         assert_eq!(Rating::parse(6, None), Err(RatingError::Score));
         let long = "x".repeat(MAX_RATING_COMMENT_CHARS + 1);
-        assert_eq!(Rating::parse(3, Some(&long)), Err(RatingError::CommentTooLong));
+        assert_eq!(
+            Rating::parse(3, Some(&long)),
+            Err(RatingError::CommentTooLong)
+        );
     }
 
     #[test]

@@ -65,7 +65,10 @@ impl CurrentAgent {
     /// The site of an admin, for the site's settings. Agents get `forbidden`.
     pub fn admin_site(&self) -> Result<SiteId, AppError> {
         if self.role != Role::Admin {
-            return Err(AppError::new(ErrorCode::Forbidden, "only the site's admins may do this"));
+            return Err(AppError::new(
+                ErrorCode::Forbidden,
+                "only the site's admins may do this",
+            ));
         }
         self.site()
     }

@@ -29,11 +29,19 @@ pub async fn close(db: &PgPool, site: SiteId, conversation: ConversationId) -> A
     .fetch_optional(db)
     .await?
     .ok_or_else(|| AppError::not_found("conversation"))?;
-    Ok(Closed { conversation, visitor: VisitorId(row.visitor_id), newly: row.newly })
+    Ok(Closed {
+        conversation,
+        visitor: VisitorId(row.visitor_id),
+        newly: row.newly,
+    })
 }
 
 /// Closes the visitor's open conversation, if there is one.
-pub async fn close_visitors(db: &PgPool, site: SiteId, visitor: VisitorId) -> AppResult<Option<Closed>> {
+pub async fn close_visitors(
+    db: &PgPool,
+    site: SiteId,
+    visitor: VisitorId,
+) -> AppResult<Option<Closed>> {
     let closed = sqlx::query_scalar!(
         "UPDATE conversations SET status = 'closed', closed_at = now()
          WHERE site_id = $1 AND visitor_id = $2 AND status = 'open' RETURNING id",
@@ -42,11 +50,21 @@ pub async fn close_visitors(db: &PgPool, site: SiteId, visitor: VisitorId) -> Ap
     )
     .fetch_optional(db)
     .await?;
-    Ok(closed.map(|id| Closed { conversation: ConversationId(id), visitor, newly: true }))
+    Ok(closed.map(|id| Closed {
+        conversation: ConversationId(id),
+        visitor,
+        newly: true,
+    }))
 }
 
 /// Stores (or replaces) the visitor's rating of one of their closed conversations.
-pub async fn rate(db: &PgPool, site: SiteId, visitor: VisitorId, conversation: ConversationId, rating: &Rating) -> AppResult<()> {
+pub async fn rate(
+    db: &PgPool,
+    site: SiteId,
+    visitor: VisitorId,
+    conversation: ConversationId,
+    rating: &Rating,
+) -> AppResult<()> {
     let status = sqlx::query_scalar!(
         r#"SELECT status AS "status: super::store::DbStatus" FROM conversations WHERE site_id = $1 AND id = $2 AND visitor_id = $3"#,
         site.0,
@@ -57,7 +75,10 @@ pub async fn rate(db: &PgPool, site: SiteId, visitor: VisitorId, conversation: C
     .await?
     .ok_or_else(|| AppError::not_found("conversation"))?;
     if status != super::store::DbStatus::Closed {
-        return Err(AppError::new(ErrorCode::Conflict, "a conversation can be rated once it is closed"));
+        return Err(AppError::new(
+            ErrorCode::Conflict,
+            "a conversation can be rated once it is closed",
+        ));
     }
     sqlx::query!(
         "INSERT INTO conversation_ratings (conversation_id, site_id, score, comment) VALUES ($1, $2, $3, $4)

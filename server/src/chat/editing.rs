@@ -32,7 +32,13 @@ pub struct Changed {
     pub changed: bool,
 }
 
-pub async fn change(db: &PgPool, site: SiteId, editor: Editor, id: MessageId, change: Change) -> AppResult<Changed> {
+pub async fn change(
+    db: &PgPool,
+    site: SiteId,
+    editor: Editor,
+    id: MessageId,
+    change: Change,
+) -> AppResult<Changed> {
     let mut tx = db.begin().await?;
     let current = sqlx::query!(
         r#"SELECT m.author_kind AS "author_kind: AuthorKind", m.author_agent_id, c.visitor_id, m.body,
@@ -46,11 +52,18 @@ pub async fn change(db: &PgPool, site: SiteId, editor: Editor, id: MessageId, ch
     .await?
     .ok_or_else(|| AppError::not_found("message"))?;
     let own = match editor {
-        Editor::Visitor(me) => current.author_kind == AuthorKind::Visitor && current.visitor_id == me.0,
-        Editor::Agent(me) => current.author_kind == AuthorKind::Agent && current.author_agent_id == Some(me.0),
+        Editor::Visitor(me) => {
+            current.author_kind == AuthorKind::Visitor && current.visitor_id == me.0
+        }
+        Editor::Agent(me) => {
+            current.author_kind == AuthorKind::Agent && current.author_agent_id == Some(me.0)
+        }
     };
     if !own {
-        return Err(AppError::new(ErrorCode::Forbidden, "only the author may change a message"));
+        return Err(AppError::new(
+            ErrorCode::Forbidden,
+            "only the author may change a message",
+        ));
     }
     let unchanged = match &change {
         Change::Delete => current.deleted,
@@ -58,19 +71,34 @@ pub async fn change(db: &PgPool, site: SiteId, editor: Editor, id: MessageId, ch
     };
     if !unchanged {
         if current.deleted {
-            return Err(AppError::new(ErrorCode::Conflict, "the message was deleted"));
+            return Err(AppError::new(
+                ErrorCode::Conflict,
+                "the message was deleted",
+            ));
         }
         if OffsetDateTime::now_utc() - current.created_at > Duration::seconds(EDIT_WINDOW_SECS) {
-            return Err(AppError::new(ErrorCode::Conflict, "messages can be changed only in the first 5 minutes"));
+            return Err(AppError::new(
+                ErrorCode::Conflict,
+                "messages can be changed only in the first 5 minutes",
+            ));
         }
         match &change {
             Change::Edit(body) => {
-                sqlx::query!("UPDATE messages SET body = $2, edited_at = now() WHERE id = $1", id.0, body.as_str())
-                    .execute(&mut *tx)
-                    .await?;
+                sqlx::query!(
+                    "UPDATE messages SET body = $2, edited_at = now() WHERE id = $1",
+                    id.0,
+                    body.as_str()
+                )
+                .execute(&mut *tx)
+                .await?;
             }
             Change::Delete => {
-                sqlx::query!("UPDATE messages SET body = '', deleted_at = now() WHERE id = $1", id.0).execute(&mut *tx).await?;
+                sqlx::query!(
+                    "UPDATE messages SET body = '', deleted_at = now() WHERE id = $1",
+                    id.0
+                )
+                .execute(&mut *tx)
+                .await?;
             }
         }
     }
@@ -84,5 +112,9 @@ pub async fn change(db: &PgPool, site: SiteId, editor: Editor, id: MessageId, ch
     .fetch_one(&mut *tx)
     .await?;
     tx.commit().await?;
-    Ok(Changed { visitor: VisitorId(row.visitor_id), message: row.into_message(), changed: !unchanged })
+    Ok(Changed {
+        visitor: VisitorId(row.visitor_id),
+        message: row.into_message(),
+        changed: !unchanged,
+    })
 }

@@ -17,7 +17,14 @@ pub struct Marks {
 
 /// Records that `party` received (and, with `read`, showed) every message up to `up_to`.
 /// `None` when nothing moved; `NotFound` for a conversation of another site.
-pub async fn mark(db: &PgPool, site: SiteId, conversation: ConversationId, party: Party, up_to: i64, read: bool) -> AppResult<Option<Marks>> {
+pub async fn mark(
+    db: &PgPool,
+    site: SiteId,
+    conversation: ConversationId,
+    party: Party,
+    up_to: i64,
+    read: bool,
+) -> AppResult<Option<Marks>> {
     let read_up_to = if read { up_to } else { 0 };
     let moved = match party {
         Party::Visitor => sqlx::query_as!(
@@ -55,7 +62,11 @@ pub async fn mark(db: &PgPool, site: SiteId, conversation: ConversationId, party
         // Nothing moved: tell an unknown conversation apart from a mark already made.
         super::store::conversation_last_seq(db, site, conversation).await?;
     }
-    Ok(moved.map(|row| Marks { visitor: VisitorId(row.visitor), delivered_up_to: row.delivered_up_to, read_up_to: row.read_up_to }))
+    Ok(moved.map(|row| Marks {
+        visitor: VisitorId(row.visitor),
+        delivered_up_to: row.delivered_up_to,
+        read_up_to: row.read_up_to,
+    }))
 }
 
 struct MarksRow {
@@ -65,7 +76,11 @@ struct MarksRow {
 }
 
 /// The visitor of a conversation of `site`.
-pub async fn visitor_of(db: &PgPool, site: SiteId, conversation: ConversationId) -> AppResult<VisitorId> {
+pub async fn visitor_of(
+    db: &PgPool,
+    site: SiteId,
+    conversation: ConversationId,
+) -> AppResult<VisitorId> {
     sqlx::query_scalar!(
         "SELECT visitor_id FROM conversations WHERE site_id = $1 AND id = $2",
         site.0,

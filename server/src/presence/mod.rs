@@ -37,19 +37,34 @@ pub enum ChoiceError {
 }
 
 /// Checks a state an agent chose: a short message, an end in the future, and not `busy`.
-pub fn validate(choice: &AgentStateChoice, now: OffsetDateTime) -> Result<AgentStateChoice, ChoiceError> {
+pub fn validate(
+    choice: &AgentStateChoice,
+    now: OffsetDateTime,
+) -> Result<AgentStateChoice, ChoiceError> {
     if choice.state == AgentStateKind::Busy {
         return Err(ChoiceError::BusyIsAutomatic);
     }
-    let message = choice.message.as_deref().map(str::trim).filter(|m| !m.is_empty());
+    let message = choice
+        .message
+        .as_deref()
+        .map(str::trim)
+        .filter(|m| !m.is_empty());
     if message.is_some_and(|m| m.chars().count() > MAX_STATE_MESSAGE_CHARS) {
         return Err(ChoiceError::MessageTooLong);
     }
     if choice.until.is_some_and(|until| until <= now) {
         return Err(ChoiceError::UntilInPast);
     }
-    let until = if choice.state == AgentStateKind::Available { None } else { choice.until };
-    Ok(AgentStateChoice { state: choice.state, message: message.map(str::to_owned), until })
+    let until = if choice.state == AgentStateKind::Available {
+        None
+    } else {
+        choice.until
+    };
+    Ok(AgentStateChoice {
+        state: choice.state,
+        message: message.map(str::to_owned),
+        until,
+    })
 }
 
 impl Presence {
@@ -59,43 +74,95 @@ impl Presence {
 
     /// Marks one socket of the agent alive now, and forgets sockets gone stale.
     /// Returns whether the agent was offline before.
-    pub async fn heartbeat(&self, site: SiteId, agent: AgentId, socket: Uuid) -> Result<bool, fred::error::Error> {
+    pub async fn heartbeat(
+        &self,
+        site: SiteId,
+        agent: AgentId,
+        socket: Uuid,
+    ) -> Result<bool, fred::error::Error> {
         let key = sockets_key(site, agent);
         let now = now_millis();
         let client = self.redis.next();
-        let _: i64 = client.zremrangebyscore(&key, f64::NEG_INFINITY, stale_before(now)).await?;
+        let _: i64 = client
+            .zremrangebyscore(&key, f64::NEG_INFINITY, stale_before(now))
+            .await?;
         let before: i64 = client.zcard(&key).await?;
-        let _: i64 = client.zadd(&key, None, None, false, false, (now, socket.to_string())).await?;
-        let _: bool = client.pexpire(&key, ONLINE_TTL.as_millis() as i64, None).await?;
+        let _: i64 = client
+            .zadd(&key, None, None, false, false, (now, socket.to_string()))
+            .await?;
+        let _: bool = client
+            .pexpire(&key, ONLINE_TTL.as_millis() as i64, None)
+            .await?;
         Ok(before == 0)
     }
 
     /// The socket closed. Returns whether the agent is now offline.
-    pub async fn disconnect(&self, site: SiteId, agent: AgentId, socket: Uuid) -> Result<bool, fred::error::Error> {
+    pub async fn disconnect(
+        &self,
+        site: SiteId,
+        agent: AgentId,
+        socket: Uuid,
+    ) -> Result<bool, fred::error::Error> {
         let key = sockets_key(site, agent);
         let client = self.redis.next();
         let _: i64 = client.zrem(&key, socket.to_string()).await?;
-        let live: i64 = client.zcount(&key, stale_before(now_millis()), f64::INFINITY).await?;
+        let live: i64 = client
+            .zcount(&key, stale_before(now_millis()), f64::INFINITY)
+            .await?;
         Ok(live == 0)
     }
 
-    pub async fn is_online(&self, site: SiteId, agent: AgentId) -> Result<bool, fred::error::Error> {
-        let live: i64 = self.redis.next().zcount(sockets_key(site, agent), stale_before(now_millis()), f64::INFINITY).await?;
+    pub async fn is_online(
+        &self,
+        site: SiteId,
+        agent: AgentId,
+    ) -> Result<bool, fred::error::Error> {
+        let live: i64 = self
+            .redis
+            .next()
+            .zcount(
+                sockets_key(site, agent),
+                stale_before(now_millis()),
+                f64::INFINITY,
+            )
+            .await?;
         Ok(live > 0)
     }
 
     /// Stores a validated choice (see [`validate`]).
-    pub async fn choose(&self, site: SiteId, agent: AgentId, choice: &AgentStateChoice) -> Result<(), fred::error::Error> {
-        let value = serde_json::to_string(choice).map_err(|e| fred::error::Error::new(fred::error::ErrorKind::InvalidArgument, e.to_string()))?;
-        self.redis.next().hset(state_key(site), (agent.to_string(), value)).await
+    pub async fn choose(
+        &self,
+        site: SiteId,
+        agent: AgentId,
+        choice: &AgentStateChoice,
+    ) -> Result<(), fred::error::Error> {
+        let value = serde_json::to_string(choice).map_err(|e| {
+            fred::error::Error::new(fred::error::ErrorKind::InvalidArgument, e.to_string())
+        })?;
+        self.redis
+            .next()
+            .hset(state_key(site), (agent.to_string(), value))
+            .await
     }
 
     /// The agent's chosen state; available when none was chosen (or Redis lost it).
-    pub async fn choice(&self, site: SiteId, agent: AgentId) -> Result<AgentStateChoice, fred::error::Error> {
-        let raw: Option<String> = self.redis.next().hget(state_key(site), agent.to_string()).await?;
+    pub async fn choice(
+        &self,
+        site: SiteId,
+        agent: AgentId,
+    ) -> Result<AgentStateChoice, fred::error::Error> {
+        let raw: Option<String> = self
+            .redis
+            .next()
+            .hget(state_key(site), agent.to_string())
+            .await?;
         Ok(raw
             .and_then(|raw| serde_json::from_str(&raw).ok())
-            .unwrap_or(AgentStateChoice { state: AgentStateKind::Available, message: None, until: None }))
+            .unwrap_or(AgentStateChoice {
+                state: AgentStateKind::Available,
+                message: None,
+                until: None,
+            }))
     }
 }
 
@@ -121,19 +188,60 @@ mod tests {
     use super::*;
     use time::Duration as Span;
 
-    fn choice(state: AgentStateKind, message: Option<&str>, until: Option<OffsetDateTime>) -> AgentStateChoice {
-        AgentStateChoice { state, message: message.map(str::to_owned), until }
+    fn choice(
+        state: AgentStateKind,
+        message: Option<&str>,
+        until: Option<OffsetDateTime>,
+    ) -> AgentStateChoice {
+        AgentStateChoice {
+            state,
+            message: message.map(str::to_owned),
+            until,
+        }
     }
 
     #[test]
     fn chosen_states_are_checked() {
         let now = OffsetDateTime::now_utc();
-        let lunch = choice(AgentStateKind::Break, Some("  Lunch  "), Some(now + Span::hours(1)));
-        assert_eq!(validate(&lunch, now), Ok(choice(AgentStateKind::Break, Some("Lunch"), Some(now + Span::hours(1)))));
-        assert_eq!(validate(&choice(AgentStateKind::Busy, None, None), now), Err(ChoiceError::BusyIsAutomatic));
-        assert_eq!(validate(&choice(AgentStateKind::Away, None, Some(now - Span::minutes(1))), now), Err(ChoiceError::UntilInPast));
+        let lunch = choice(
+            AgentStateKind::Break,
+            Some("  Lunch  "),
+            Some(now + Span::hours(1)),
+        );
+        assert_eq!(
+            validate(&lunch, now),
+            Ok(choice(
+                AgentStateKind::Break,
+                Some("Lunch"),
+                Some(now + Span::hours(1))
+            ))
+        );
+        assert_eq!(
+            validate(&choice(AgentStateKind::Busy, None, None), now),
+            Err(ChoiceError::BusyIsAutomatic)
+        );
+        assert_eq!(
+            validate(
+                &choice(AgentStateKind::Away, None, Some(now - Span::minutes(1))),
+                now
+            ),
+            Err(ChoiceError::UntilInPast)
+        );
         let long = "x".repeat(MAX_STATE_MESSAGE_CHARS + 1);
-        assert_eq!(validate(&choice(AgentStateKind::Away, Some(&long), None), now), Err(ChoiceError::MessageTooLong));
-        assert_eq!(validate(&choice(AgentStateKind::Available, Some(""), Some(now + Span::hours(1))), now), Ok(choice(AgentStateKind::Available, None, None)));
+        assert_eq!(
+            validate(&choice(AgentStateKind::Away, Some(&long), None), now),
+            Err(ChoiceError::MessageTooLong)
+        );
+        assert_eq!(
+            validate(
+                &choice(
+                    AgentStateKind::Available,
+                    Some(""),
+                    Some(now + Span::hours(1))
+                ),
+                now
+            ),
+            Ok(choice(AgentStateKind::Available, None, None))
+        );
     }
 }

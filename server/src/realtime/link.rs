@@ -76,7 +76,11 @@ impl Link {
     }
 
     /// Answers a frame with `cid`: `done`, or the error.
-    pub async fn answer(&mut self, cid: ClientId, result: Result<(), AppError>) -> Result<(), Gone> {
+    pub async fn answer(
+        &mut self,
+        cid: ClientId,
+        result: Result<(), AppError>,
+    ) -> Result<(), Gone> {
         match result {
             Ok(()) => self.send(&ServerFrame::Done { cid }).await,
             Err(error) => self.failed(Some(cid), error).await,

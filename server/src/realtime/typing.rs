@@ -22,7 +22,11 @@ impl TypingThrottle {
         let admit = match self.last.get(&conversation) {
             None => typing,
             Some(&(was_typing, at)) => {
-                if typing { !was_typing || now.duration_since(at) >= REPEAT_AFTER } else { was_typing }
+                if typing {
+                    !was_typing || now.duration_since(at) >= REPEAT_AFTER
+                } else {
+                    was_typing
+                }
             }
         };
         if admit {
@@ -43,17 +47,21 @@ mod tests {
         let start = Instant::now();
         let at = |ms: u64| start + Duration::from_millis(ms);
         let steps = [
-            (0, false, false),   // stop without a start: nothing to say
-            (0, true, true),     // first keystroke
-            (500, true, false),  // within 2 s: thinned
+            (0, false, false),  // stop without a start: nothing to say
+            (0, true, true),    // first keystroke
+            (500, true, false), // within 2 s: thinned
             (1999, true, false),
             (2000, true, true),  // still typing, said again
             (2100, false, true), // stopped
             (2200, false, false),
-            (2300, true, true),  // typing again right away is news
+            (2300, true, true), // typing again right away is news
         ];
         for (ms, typing, expected) in steps {
-            assert_eq!(throttle.admit(conversation, typing, at(ms)), expected, "at {ms} ms, typing {typing}");
+            assert_eq!(
+                throttle.admit(conversation, typing, at(ms)),
+                expected,
+                "at {ms} ms, typing {typing}"
+            );
         }
     }
 }

@@ -1,12 +1,12 @@
+use livedesk_protocol::ErrorCode;
 use livedesk_protocol::frames::{AgentFrame, ServerFrame};
 use livedesk_protocol::ids::{AgentId, ClientId};
 use livedesk_protocol::presence::{AgentPresence, AgentStateChoice, AgentStateKind};
-use livedesk_protocol::ErrorCode;
 use time::{Duration, OffsetDateTime};
 
 use crate::messaging::agent;
-use crate::support::client::{login, Socket};
 use crate::support::TestApp;
+use crate::support::client::{Socket, login};
 
 async fn presence_of(socket: &mut Socket, who: AgentId) -> AgentPresence {
     socket
@@ -31,9 +31,19 @@ async fn colleagues_see_an_agent_come_online_change_state_and_leave() {
 
     let until = OffsetDateTime::now_utc().replace_nanosecond(0).unwrap() + Duration::minutes(30);
     let cid = ClientId::new_random();
-    let lunch = AgentStateChoice { state: AgentStateKind::Break, message: Some("Lunch".into()), until: Some(until) };
-    desk.send_json(&AgentFrame::SetState { cid, choice: lunch.clone() }).await;
-    let done = desk.recv_until(|f| matches!(f, ServerFrame::Done { cid: c } if c == cid).then_some(())).await;
+    let lunch = AgentStateChoice {
+        state: AgentStateKind::Break,
+        message: Some("Lunch".into()),
+        until: Some(until),
+    };
+    desk.send_json(&AgentFrame::SetState {
+        cid,
+        choice: lunch.clone(),
+    })
+    .await;
+    let done = desk
+        .recv_until(|f| matches!(f, ServerFrame::Done { cid: c } if c == cid).then_some(()))
+        .await;
     assert_eq!(done, ());
     let on_break = presence_of(&mut watcher, colleague.agent.id).await;
     assert_eq!(on_break.choice, lunch);
@@ -41,7 +51,11 @@ async fn colleagues_see_an_agent_come_online_change_state_and_leave() {
     desk.close().await;
     let gone = presence_of(&mut watcher, colleague.agent.id).await;
     assert!(!gone.online);
-    assert_eq!(gone.choice.state, AgentStateKind::Break, "the chosen state outlives the socket");
+    assert_eq!(
+        gone.choice.state,
+        AgentStateKind::Break,
+        "the chosen state outlives the socket"
+    );
 }
 
 #[tokio::test]
@@ -52,16 +66,32 @@ async fn an_agent_cannot_choose_busy_or_an_end_in_the_past() {
     let past = OffsetDateTime::now_utc() - Duration::minutes(5);
 
     for choice in [
-        AgentStateChoice { state: AgentStateKind::Busy, message: None, until: None },
-        AgentStateChoice { state: AgentStateKind::Away, message: None, until: Some(past) },
-        AgentStateChoice { state: AgentStateKind::Away, message: Some("x".repeat(141)), until: None },
+        AgentStateChoice {
+            state: AgentStateKind::Busy,
+            message: None,
+            until: None,
+        },
+        AgentStateChoice {
+            state: AgentStateKind::Away,
+            message: None,
+            until: Some(past),
+        },
+        AgentStateChoice {
+            state: AgentStateKind::Away,
+            message: Some("x".repeat(141)),
+            until: None,
+        },
     ] {
         let cid = ClientId::new_random();
         desk.send_json(&AgentFrame::SetState { cid, choice }).await;
         let refused = desk
             .recv_until(|f| match f {
-                ServerFrame::Error { cid: Some(c), code, .. } if c == cid => Some(code),
-                ServerFrame::Done { cid: c } if c == cid => panic!("accepted a state it should refuse"),
+                ServerFrame::Error {
+                    cid: Some(c), code, ..
+                } if c == cid => Some(code),
+                ServerFrame::Done { cid: c } if c == cid => {
+                    panic!("accepted a state it should refuse")
+                }
                 _ => None,
             })
             .await;

@@ -1,10 +1,10 @@
+use livedesk_protocol::ErrorCode;
 use livedesk_protocol::chat::{Author, Party};
 use livedesk_protocol::frames::{AgentFrame, ServerFrame, VisitorFrame};
-use livedesk_protocol::ErrorCode;
 
 use crate::messaging::{agent, next_message, send_as_agent, send_as_visitor, visitor};
-use crate::support::client::{login, visitor_session, Socket};
-use crate::support::{create_site, TestApp};
+use crate::support::client::{Socket, login, visitor_session};
+use crate::support::{TestApp, create_site};
 
 async fn next_typing(socket: &mut Socket) -> (Author, bool) {
     socket
@@ -18,7 +18,12 @@ async fn next_typing(socket: &mut Socket) -> (Author, bool) {
 async fn next_receipt(socket: &mut Socket) -> (Party, i64, i64) {
     socket
         .recv_until(|f| match f {
-            ServerFrame::Receipt { reader, delivered_up_to, read_up_to, .. } => Some((reader, delivered_up_to, read_up_to)),
+            ServerFrame::Receipt {
+                reader,
+                delivered_up_to,
+                read_up_to,
+                ..
+            } => Some((reader, delivered_up_to, read_up_to)),
             _ => None,
         })
         .await
@@ -34,14 +39,39 @@ async fn each_side_sees_the_other_typing_without_every_keystroke() {
     let hello = send_as_visitor(&mut widget, "hello").await;
 
     for _ in 0..5 {
-        widget.send_json(&VisitorFrame::Typing { typing: true }).await;
+        widget
+            .send_json(&VisitorFrame::Typing { typing: true })
+            .await;
     }
-    widget.send_json(&VisitorFrame::Typing { typing: false }).await;
+    widget
+        .send_json(&VisitorFrame::Typing { typing: false })
+        .await;
 
-    assert_eq!(next_typing(&mut desk).await, (Author::Visitor { id: session.visitor_id }, true));
-    assert_eq!(next_typing(&mut desk).await, (Author::Visitor { id: session.visitor_id }, false), "the repeats were thinned out");
+    assert_eq!(
+        next_typing(&mut desk).await,
+        (
+            Author::Visitor {
+                id: session.visitor_id
+            },
+            true
+        )
+    );
+    assert_eq!(
+        next_typing(&mut desk).await,
+        (
+            Author::Visitor {
+                id: session.visitor_id
+            },
+            false
+        ),
+        "the repeats were thinned out"
+    );
 
-    desk.send_json(&AgentFrame::Typing { conversation_id: hello.conversation_id, typing: true }).await;
+    desk.send_json(&AgentFrame::Typing {
+        conversation_id: hello.conversation_id,
+        typing: true,
+    })
+    .await;
     let (author, typing) = next_typing(&mut widget).await;
     assert!(matches!(author, Author::Agent { id, .. } if id == tokens.agent.id));
     assert!(typing);
@@ -58,14 +88,42 @@ async fn receipts_move_forward_only_and_reach_the_other_side() {
     let reply = send_as_agent(&mut desk, hello.conversation_id, "Hi there").await;
     assert_eq!(next_message(&mut widget).await, reply);
 
-    widget.send_json(&VisitorFrame::Seen { up_to: reply.seq, read: false }).await;
+    widget
+        .send_json(&VisitorFrame::Seen {
+            up_to: reply.seq,
+            read: false,
+        })
+        .await;
     assert_eq!(next_receipt(&mut desk).await, (Party::Visitor, 2, 0));
-    widget.send_json(&VisitorFrame::Seen { up_to: 99, read: true }).await;
-    assert_eq!(next_receipt(&mut desk).await, (Party::Visitor, 2, 2), "never past the newest message");
-    widget.send_json(&VisitorFrame::Seen { up_to: 1, read: true }).await;
+    widget
+        .send_json(&VisitorFrame::Seen {
+            up_to: 99,
+            read: true,
+        })
+        .await;
+    assert_eq!(
+        next_receipt(&mut desk).await,
+        (Party::Visitor, 2, 2),
+        "never past the newest message"
+    );
+    widget
+        .send_json(&VisitorFrame::Seen {
+            up_to: 1,
+            read: true,
+        })
+        .await;
 
-    desk.send_json(&AgentFrame::Seen { conversation_id: hello.conversation_id, up_to: 1, read: true }).await;
-    assert_eq!(next_receipt(&mut widget).await, (Party::Agents, 1, 1), "the stale visitor mark sent nothing");
+    desk.send_json(&AgentFrame::Seen {
+        conversation_id: hello.conversation_id,
+        up_to: 1,
+        read: true,
+    })
+    .await;
+    assert_eq!(
+        next_receipt(&mut widget).await,
+        (Party::Agents, 1, 1),
+        "the stale visitor mark sent nothing"
+    );
 
     let stored: (i64, i64, i64, i64) = sqlx::query_as(
         "SELECT visitor_delivered_seq, visitor_read_seq, agent_delivered_seq, agent_read_seq FROM conversations",
@@ -87,8 +145,15 @@ async fn signals_about_another_sites_conversation_are_refused() {
     let mut outsider_desk = agent(&app.node, &token).await;
 
     for frame in [
-        AgentFrame::Seen { conversation_id: hello.conversation_id, up_to: 1, read: true },
-        AgentFrame::Typing { conversation_id: hello.conversation_id, typing: true },
+        AgentFrame::Seen {
+            conversation_id: hello.conversation_id,
+            up_to: 1,
+            read: true,
+        },
+        AgentFrame::Typing {
+            conversation_id: hello.conversation_id,
+            typing: true,
+        },
     ] {
         outsider_desk.send_json(&frame).await;
         let code = outsider_desk
