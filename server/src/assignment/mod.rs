@@ -127,10 +127,9 @@ pub async fn on_agent_free(state: &AppState, site: SiteId, agent: AgentId) -> Ap
     let now = OffsetDateTime::now_utc();
     let mut moved = false;
     loop {
-        let agents = roster::snapshot(state, site).await?;
-        let Some(me) = agents
-            .iter()
-            .find(|a| a.id == agent && a.can_take_chat(now))
+        let Some(me) = roster::agent(state, site, agent)
+            .await?
+            .filter(|me| me.can_take_chat(now))
         else {
             break;
         };
