@@ -275,6 +275,7 @@ impl Desk {
             | ServerFrame::MessageChanged { .. }
             | ServerFrame::ConversationAssigned { .. }
             | ServerFrame::QueuePosition { .. }
+            | ServerFrame::ConversationReturned { .. }
             | ServerFrame::Receipt { .. }
             | ServerFrame::Done { .. }
             | ServerFrame::ConversationClosed { .. }

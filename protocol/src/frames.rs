@@ -172,6 +172,12 @@ pub enum ServerFrame {
         agent_id: AgentId,
         agent_name: String,
     },
+    /// The conversation's agent disconnected and did not come back within the site's grace
+    /// period: the conversation waits for another agent (agents, and its visitor).
+    ConversationReturned {
+        conversation_id: ConversationId,
+        agent_id: AgentId,
+    },
     /// The visitor's place in the queue (visitors only): sent when the conversation starts
     /// waiting and whenever the queue moves.
     QueuePosition {

@@ -21,7 +21,7 @@ use crate::presence::Presence;
 use crate::queue::Queue;
 use crate::realtime::hub::Hub;
 use crate::state::AppState;
-use crate::{auth, chat, db, realtime, sites, web};
+use crate::{assignment, auth, chat, db, realtime, sites, web};
 
 /// How long shutdown waits for open sockets to finish their current frame and close.
 const SOCKET_DRAIN: Duration = Duration::from_secs(10);
@@ -73,6 +73,7 @@ impl Application {
             shutdown: CancellationToken::new(),
             sockets: TaskTracker::new(),
         };
+        tokio::spawn(assignment::grace::sweep_forever(state.clone()));
         let router = routes(&state);
         Ok(Self {
             listener,

@@ -4,6 +4,7 @@
 //! queue. Every hand-over goes through the queue's atomic Lua scripts first, so no visitor
 //! is ever given to two agents.
 
+pub mod grace;
 pub mod settings;
 mod store;
 

@@ -18,6 +18,8 @@ use uuid::Uuid;
 
 /// How often a socket refreshes its heartbeat.
 pub const HEARTBEAT_EVERY: Duration = Duration::from_secs(15);
+/// How long the time an agent was last seen is kept.
+const LAST_SEEN_KEPT: Duration = Duration::from_secs(24 * 3600);
 /// A socket not heard from for this long no longer keeps its agent online.
 pub const ONLINE_TTL: Duration = Duration::from_secs(45);
 
@@ -106,10 +108,47 @@ impl Presence {
         let key = sockets_key(site, agent);
         let client = self.redis.next();
         let _: i64 = client.zrem(&key, socket.to_string()).await?;
+        self.mark_seen(site, agent, now_millis()).await?;
         let live: i64 = client
             .zcount(&key, stale_before(now_millis()), f64::INFINITY)
             .await?;
         Ok(live == 0)
+    }
+
+    async fn mark_seen(
+        &self,
+        site: SiteId,
+        agent: AgentId,
+        at_millis: f64,
+    ) -> Result<(), fred::error::Error> {
+        let expiry = fred::types::Expiration::EX(LAST_SEEN_KEPT.as_secs() as i64);
+        self.redis
+            .next()
+            .set(
+                last_seen_key(site, agent),
+                at_millis as i64,
+                Some(expiry),
+                None,
+                false,
+            )
+            .await
+    }
+
+    /// How long the agent has been gone: `None` while online; a long time when nothing
+    /// is known of them (Redis lost it, or they never came).
+    pub async fn offline_for(
+        &self,
+        site: SiteId,
+        agent: AgentId,
+    ) -> Result<Option<Duration>, fred::error::Error> {
+        if self.is_online(site, agent).await? {
+            return Ok(None);
+        }
+        let last_seen: Option<i64> = self.redis.next().get(last_seen_key(site, agent)).await?;
+        let gone_ms = last_seen
+            .map_or(i64::MAX, |seen| now_millis() as i64 - seen)
+            .max(0);
+        Ok(Some(Duration::from_millis(gone_ms as u64)))
     }
 
     pub async fn is_online(
@@ -164,6 +203,10 @@ impl Presence {
                 until: None,
             }))
     }
+}
+
+fn last_seen_key(site: SiteId, agent: AgentId) -> String {
+    format!("ld:{{s:{site}}}:agent:{agent}:last-seen")
 }
 
 fn sockets_key(site: SiteId, agent: AgentId) -> String {

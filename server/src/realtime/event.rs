@@ -25,6 +25,13 @@ pub enum HubEvent {
         agent_id: AgentId,
         agent_name: String,
     },
+    /// The conversation's agent did not come back in time: it waits for another agent.
+    /// For the site's agents and its visitor.
+    ConversationReturned {
+        conversation_id: ConversationId,
+        visitor_id: VisitorId,
+        agent_id: AgentId,
+    },
     /// The queue moved; `order` is the waiting conversations, first first: for visitors.
     QueueMoved { order: Vec<ConversationId> },
     /// A new conversation: for the site's agents.

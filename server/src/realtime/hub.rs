@@ -43,6 +43,7 @@ impl Audience {
                 HubEvent::Message { visitor_id, .. }
                 | HubEvent::MessageChanged { visitor_id, .. }
                 | HubEvent::ConversationAssigned { visitor_id, .. }
+                | HubEvent::ConversationReturned { visitor_id, .. }
                 | HubEvent::ConversationClosed { visitor_id, .. },
             ) => me == *visitor_id,
             // The visitor hears about the agents' side only: not their own typing or receipts.

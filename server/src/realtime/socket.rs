@@ -188,6 +188,17 @@ async fn deliver(link: &mut Link, event: &HubEvent) -> Result<(), Gone> {
             };
             link.send(&frame).await
         }
+        HubEvent::ConversationReturned {
+            conversation_id,
+            agent_id,
+            ..
+        } => {
+            link.send(&ServerFrame::ConversationReturned {
+                conversation_id: *conversation_id,
+                agent_id: *agent_id,
+            })
+            .await
+        }
         // Handled by the peer, which knows its conversation.
         HubEvent::QueueMoved { .. } => Ok(()),
         HubEvent::MessageChanged { message, .. } => {

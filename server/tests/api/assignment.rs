@@ -124,6 +124,7 @@ async fn in_manual_mode_agents_accept_and_only_one_gets_the_chat() {
         RoutingSettings {
             strategy: Strategy::RoundRobin,
             auto_assign: false,
+            ..RoutingSettings::default()
         },
     )
     .await
@@ -195,5 +196,55 @@ async fn a_queue_lost_by_redis_is_rebuilt_from_the_database() {
         assigned_to(&mut widget, hello.conversation_id).await,
         tokens.agent.id,
         "the waiting visitor was not forgotten"
+    );
+}
+
+#[tokio::test]
+async fn an_agent_who_does_not_come_back_in_time_loses_their_chats_to_a_colleague() {
+    let app = TestApp::spawn().await;
+    let grace = RoutingSettings {
+        reconnect_grace: std::time::Duration::from_secs(1),
+        ..RoutingSettings::default()
+    };
+    settings::save(&app.db, app.site.id, grace).await.unwrap();
+    let ali = login(&app.node, &app.site.agent_email).await;
+    let ali_desk = agent(&app.node, &ali.access_token).await;
+    let session = visitor_session(&app.node, &app.site).await;
+    let mut widget = visitor(&app.node, &session.visitor_token).await;
+    let hello = send_as_visitor(&mut widget, "hello").await;
+    assert_eq!(
+        assigned_to(&mut widget, hello.conversation_id).await,
+        ali.agent.id
+    );
+    let ada = login(&app.node, &app.site.admin_email).await;
+    sqlx::query("UPDATE agents SET max_chats = 5")
+        .execute(&app.db)
+        .await
+        .unwrap();
+
+    ali_desk.close().await;
+    let _ada_desk = agent(&app.node, &ada.access_token).await;
+
+    let returned = widget
+        .recv_until(|f| match f {
+            ServerFrame::ConversationReturned {
+                conversation_id,
+                agent_id,
+            } if conversation_id == hello.conversation_id => Some(agent_id),
+            _ => None,
+        })
+        .await;
+    assert_eq!(
+        returned, ali.agent.id,
+        "the visitor learns their agent left"
+    );
+    assert_eq!(
+        assigned_to(&mut widget, hello.conversation_id).await,
+        ada.agent.id,
+        "and who takes over"
+    );
+    assert_eq!(
+        assigned_in_db(&app, hello.conversation_id).await,
+        Some(ada.agent.id.0)
     );
 }

@@ -137,6 +137,23 @@ impl Socket {
         }
     }
 
+    /// Every frame that arrives within `window` (skipping pings).
+    pub async fn frames_within(&mut self, window: Duration) -> Vec<ServerFrame> {
+        let mut frames = Vec::new();
+        let deadline = tokio::time::Instant::now() + window;
+        while let Ok(Some(Ok(message))) =
+            tokio::time::timeout_at(deadline, self.stream.next()).await
+        {
+            if let WsMessage::Text(text) = message {
+                frames.push(
+                    serde_json::from_str(text.as_str())
+                        .unwrap_or_else(|e| panic!("undocumented frame {text}: {e}")),
+                );
+            }
+        }
+        frames
+    }
+
     /// Asserts that nothing arrives for a moment (used after refused frames).
     pub async fn expect_silence(&mut self) {
         let next = tokio::time::timeout(Duration::from_millis(300), self.stream.next()).await;

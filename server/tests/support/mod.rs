@@ -158,8 +158,6 @@ impl TestNode {
                 settings.access_ttl_secs.to_string(),
             ),
         ]);
-        // Logs go to the test output, shown for failing tests (RUST_LOG, default info).
-        livedesk_server::ops::telemetry::init_logging();
         let config = Config::from_source(&source).expect("test configuration is valid");
         let app = Application::build(config)
             .await
