@@ -16,7 +16,7 @@ use uuid::Uuid;
 use super::event::HubEvent;
 use super::hub::Audience;
 use super::link::{Gone, Link};
-use super::send::{announce_closed, change_message, publish, store_and_publish};
+use super::send::{announce_closed, change_message, edit_message, publish, store_and_publish};
 use super::signals;
 use super::socket::{self, Peer};
 use super::typing::TypingThrottle;
@@ -135,23 +135,17 @@ impl Peer for AgentPeer {
                 cid,
                 message_id,
                 body,
-            } => match MessageBody::parse(&body) {
-                Ok(body) => {
-                    let result = change_message(
-                        state,
-                        self.site,
-                        Editor::Agent(self.agent.id),
-                        message_id,
-                        Change::Edit(body),
-                    )
-                    .await;
-                    link.answer(cid, result).await
-                }
-                Err(error) => {
-                    link.error(Some(cid), ErrorCode::InvalidInput, error.to_string())
-                        .await
-                }
-            },
+            } => {
+                let result = edit_message(
+                    state,
+                    self.site,
+                    Editor::Agent(self.agent.id),
+                    message_id,
+                    &body,
+                )
+                .await;
+                link.answer(cid, result).await
+            }
             AgentFrame::Delete { cid, message_id } => {
                 let result = change_message(
                     state,

@@ -1,6 +1,7 @@
 //! Publishing what was stored to every node, and sending a message: store it, then
 //! publish it.
 
+use livedesk_protocol::ErrorCode;
 use livedesk_protocol::chat::{Author, Message, MessageBody};
 use livedesk_protocol::ids::{ClientId, MessageId, SiteId};
 
@@ -9,7 +10,7 @@ use crate::assignment;
 use crate::chat::closing::Closed;
 use crate::chat::editing::{self, Change, Editor};
 use crate::chat::store::{self, Sender};
-use crate::error::AppResult;
+use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 
 /// Stores a message, then publishes it. A message that is stored is acknowledged even if
@@ -66,6 +67,19 @@ fn events_for(appended: &store::Appended) -> Vec<HubEvent> {
         message: appended.message.clone(),
     });
     events
+}
+
+/// Changes the text of a message for its author, after checking the new text.
+pub async fn edit_message(
+    state: &AppState,
+    site: SiteId,
+    editor: Editor,
+    id: MessageId,
+    body: &str,
+) -> AppResult<()> {
+    let body = MessageBody::parse(body)
+        .map_err(|e| AppError::new(ErrorCode::InvalidInput, e.to_string()))?;
+    change_message(state, site, editor, id, Change::Edit(body)).await
 }
 
 /// Edits or deletes a message for its author and tells everyone who can see it.

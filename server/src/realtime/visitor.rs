@@ -14,7 +14,7 @@ use uuid::Uuid;
 use super::event::HubEvent;
 use super::hub::Audience;
 use super::link::{Gone, Link};
-use super::send::{announce_closed, change_message, publish, store_and_publish};
+use super::send::{announce_closed, change_message, edit_message, publish, store_and_publish};
 use super::signals;
 use super::socket::{self, Peer};
 use super::typing::TypingThrottle;
@@ -152,23 +152,17 @@ impl Peer for VisitorPeer {
                 cid,
                 message_id,
                 body,
-            } => match MessageBody::parse(&body) {
-                Ok(body) => {
-                    let result = change_message(
-                        state,
-                        self.site,
-                        Editor::Visitor(self.visitor),
-                        message_id,
-                        Change::Edit(body),
-                    )
-                    .await;
-                    link.answer(cid, result).await
-                }
-                Err(error) => {
-                    link.error(Some(cid), ErrorCode::InvalidInput, error.to_string())
-                        .await
-                }
-            },
+            } => {
+                let result = edit_message(
+                    state,
+                    self.site,
+                    Editor::Visitor(self.visitor),
+                    message_id,
+                    &body,
+                )
+                .await;
+                link.answer(cid, result).await
+            }
             VisitorFrame::Delete { cid, message_id } => {
                 let result = change_message(
                     state,
