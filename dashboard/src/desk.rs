@@ -276,6 +276,7 @@ impl Desk {
             | ServerFrame::ConversationAssigned { .. }
             | ServerFrame::QueuePosition { .. }
             | ServerFrame::ConversationReturned { .. }
+            | ServerFrame::NoteAdded { .. }
             | ServerFrame::Receipt { .. }
             | ServerFrame::Done { .. }
             | ServerFrame::ConversationClosed { .. }

@@ -52,6 +52,18 @@ impl MessageBody {
     }
 }
 
+/// An agents-only remark on a conversation; its visitor never receives it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Note {
+    pub id: crate::ids::MessageId,
+    pub conversation_id: ConversationId,
+    pub author_id: Option<AgentId>,
+    pub author_name: String,
+    pub body: String,
+    #[serde(with = "time::serde::rfc3339")]
+    pub created_at: OffsetDateTime,
+}
+
 /// A visitor's rating of a closed conversation (CSAT).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Rating {

@@ -7,7 +7,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::chat::{Author, ConversationSummary, Message, Party, Rating};
+use crate::chat::{Author, ConversationSummary, Message, Note, Party, Rating};
 use crate::error::ErrorCode;
 use crate::ids::{AgentId, ClientId, ConversationId, MessageId, SiteId, VisitorId};
 use crate::presence::{AgentPresence, AgentStateChoice};
@@ -78,6 +78,13 @@ pub enum AgentFrame {
     Delete {
         cid: ClientId,
         message_id: MessageId,
+    },
+    /// Add an internal note to a conversation of the site (agents only ever see it);
+    /// answered with [`ServerFrame::Done`].
+    Note {
+        cid: ClientId,
+        conversation_id: ConversationId,
+        body: String,
     },
     /// Take a waiting conversation from the queue; answered with [`ServerFrame::Done`], or
     /// `conflict` when someone else took it first or the agent is at capacity.
@@ -166,6 +173,8 @@ pub enum ServerFrame {
     /// A new message in a conversation this socket follows (including the sender's own
     /// messages sent from another tab or device).
     Message { message: Message },
+    /// An internal note was added (agents only).
+    NoteAdded { note: Note },
     /// A conversation was given to an agent (agents, and the conversation's visitor).
     ConversationAssigned {
         conversation_id: ConversationId,

@@ -3,7 +3,7 @@
 use axum::extract::{Path, Query, State};
 use axum::routing::get;
 use axum::{Json, Router};
-use livedesk_protocol::chat::{ConversationSummary, Message};
+use livedesk_protocol::chat::{ConversationSummary, Message, Note};
 use livedesk_protocol::ids::ConversationId;
 use serde::Deserialize;
 
@@ -16,6 +16,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/api/v1/conversations", get(list))
         .route("/api/v1/conversations/{id}/messages", get(messages))
+        .route("/api/v1/conversations/{id}/notes", get(notes))
 }
 
 async fn list(
@@ -39,5 +40,16 @@ async fn messages(
 ) -> AppResult<Json<Vec<Message>>> {
     Ok(Json(
         store::messages_after(&state.db, agent.site()?, id, after.after_seq).await?,
+    ))
+}
+
+/// The conversation's internal notes, oldest first.
+async fn notes(
+    State(state): State<AppState>,
+    agent: CurrentAgent,
+    Path(id): Path<ConversationId>,
+) -> AppResult<Json<Vec<Note>>> {
+    Ok(Json(
+        super::notes::list(&state.db, agent.site()?, id).await?,
     ))
 }

@@ -16,7 +16,9 @@ use uuid::Uuid;
 use super::event::HubEvent;
 use super::hub::Audience;
 use super::link::{Gone, Link};
-use super::send::{announce_closed, change_message, edit_message, publish, store_and_publish};
+use super::send::{
+    add_note, announce_closed, change_message, edit_message, publish, store_and_publish,
+};
 use super::signals;
 use super::socket::{self, Peer};
 use super::typing::TypingThrottle;
@@ -161,6 +163,15 @@ impl Peer for AgentPeer {
                 cid,
                 conversation_id,
             } => self.close(state, link, cid, conversation_id).await,
+            AgentFrame::Note {
+                cid,
+                conversation_id,
+                body,
+            } => {
+                let result =
+                    add_note(state, self.site, &self.agent, conversation_id, cid, &body).await;
+                link.answer(cid, result).await
+            }
             AgentFrame::Accept {
                 cid,
                 conversation_id,

@@ -1,6 +1,6 @@
 //! Events published on Redis between nodes. Internal: clients see [`ServerFrame`]s.
 
-use livedesk_protocol::chat::{Author, ConversationSummary, Message, Party, Rating};
+use livedesk_protocol::chat::{Author, ConversationSummary, Message, Note, Party, Rating};
 use livedesk_protocol::ids::{AgentId, ConversationId, SiteId, VisitorId};
 use livedesk_protocol::presence::AgentPresence;
 use serde::{Deserialize, Serialize};
@@ -34,6 +34,8 @@ pub enum HubEvent {
     },
     /// The queue moved; `order` is the waiting conversations, first first: for visitors.
     QueueMoved { order: Vec<ConversationId> },
+    /// An internal note: for the site's agents only.
+    NoteAdded { note: Note },
     /// A new conversation: for the site's agents.
     ConversationOpened { conversation: ConversationSummary },
     /// A conversation closed: for the site's agents and its visitor.

@@ -62,6 +62,7 @@ impl Audience {
             (
                 Audience::Visitor(_),
                 HubEvent::ConversationOpened { .. }
+                | HubEvent::NoteAdded { .. }
                 | HubEvent::ConversationRated { .. }
                 | HubEvent::AgentPresence { .. },
             ) => false,

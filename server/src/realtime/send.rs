@@ -3,12 +3,14 @@
 
 use livedesk_protocol::ErrorCode;
 use livedesk_protocol::chat::{Author, Message, MessageBody};
-use livedesk_protocol::ids::{ClientId, MessageId, SiteId};
+use livedesk_protocol::ids::{ClientId, ConversationId, MessageId, SiteId};
 
 use super::event::HubEvent;
 use crate::assignment;
+use crate::auth::CurrentAgent;
 use crate::chat::closing::Closed;
 use crate::chat::editing::{self, Change, Editor};
+use crate::chat::notes;
 use crate::chat::store::{self, Sender};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
@@ -67,6 +69,32 @@ fn events_for(appended: &store::Appended) -> Vec<HubEvent> {
         message: appended.message.clone(),
     });
     events
+}
+
+/// Adds an internal note and shows it to the site's agents.
+pub async fn add_note(
+    state: &AppState,
+    site: SiteId,
+    agent: &CurrentAgent,
+    conversation: ConversationId,
+    cid: ClientId,
+    body: &str,
+) -> AppResult<()> {
+    let body = MessageBody::parse(body)
+        .map_err(|e| AppError::new(ErrorCode::InvalidInput, e.to_string()))?;
+    let (note, new) = notes::add(
+        &state.db,
+        site,
+        conversation,
+        (agent.id, &agent.name),
+        cid,
+        &body,
+    )
+    .await?;
+    if new {
+        publish(state, site, &HubEvent::NoteAdded { note }).await;
+    }
+    Ok(())
 }
 
 /// Changes the text of a message for its author, after checking the new text.

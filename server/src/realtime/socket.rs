@@ -201,6 +201,10 @@ async fn deliver(link: &mut Link, event: &HubEvent) -> Result<(), Gone> {
         }
         // Handled by the peer, which knows its conversation.
         HubEvent::QueueMoved { .. } => Ok(()),
+        HubEvent::NoteAdded { note } => {
+            link.send(&ServerFrame::NoteAdded { note: note.clone() })
+                .await
+        }
         HubEvent::MessageChanged { message, .. } => {
             link.send(&ServerFrame::MessageChanged {
                 message: message.clone(),

@@ -12,6 +12,7 @@ mod closing;
 mod editing;
 mod messaging;
 mod nodes;
+mod notes;
 mod ops;
 mod presence;
 mod queue;
