@@ -4,6 +4,7 @@
 use axum::Json;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use livedesk_protocol::chat::{MessageBodyError, RatingError};
 use livedesk_protocol::{ApiError, ErrorCode};
 
 #[derive(Debug, thiserror::Error)]
@@ -19,6 +20,18 @@ pub enum AppError {
 }
 
 pub type AppResult<T> = Result<T, AppError>;
+
+impl From<MessageBodyError> for AppError {
+    fn from(error: MessageBodyError) -> Self {
+        Self::new(ErrorCode::InvalidInput, error.to_string())
+    }
+}
+
+impl From<RatingError> for AppError {
+    fn from(error: RatingError) -> Self {
+        Self::new(ErrorCode::InvalidInput, error.to_string())
+    }
+}
 
 impl AppError {
     pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {

@@ -1,7 +1,6 @@
 //! Publishing what was stored to every node, and sending a message: store it, then
 //! publish it.
 
-use livedesk_protocol::ErrorCode;
 use livedesk_protocol::chat::{Author, Message, MessageBody};
 use livedesk_protocol::ids::{ClientId, ConversationId, MessageId, SiteId};
 
@@ -12,7 +11,7 @@ use crate::chat::closing::Closed;
 use crate::chat::editing::{self, Change, Editor};
 use crate::chat::notes;
 use crate::chat::store::{self, Sender};
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 use crate::state::AppState;
 
 /// Stores a message, then publishes it. A message that is stored is acknowledged even if
@@ -80,8 +79,7 @@ pub async fn add_note(
     cid: ClientId,
     body: &str,
 ) -> AppResult<()> {
-    let body = MessageBody::parse(body)
-        .map_err(|e| AppError::new(ErrorCode::InvalidInput, e.to_string()))?;
+    let body = MessageBody::parse(body)?;
     let (note, new) = notes::add(
         &state.db,
         site,
@@ -105,8 +103,7 @@ pub async fn edit_message(
     id: MessageId,
     body: &str,
 ) -> AppResult<()> {
-    let body = MessageBody::parse(body)
-        .map_err(|e| AppError::new(ErrorCode::InvalidInput, e.to_string()))?;
+    let body = MessageBody::parse(body)?;
     change_message(state, site, editor, id, Change::Edit(body)).await
 }
 

@@ -233,21 +233,17 @@ impl VisitorPeer {
     }
 
     async fn close(&self, state: &AppState, link: &mut Link, cid: ClientId) -> Result<(), Gone> {
-        match closing::close_visitors(&state.db, self.site, self.visitor).await {
-            Ok(closed) => {
-                if let Some(closed) = closed {
-                    announce_closed(
-                        state,
-                        self.site,
-                        closed,
-                        Author::Visitor { id: self.visitor },
-                    )
-                    .await;
-                }
-                link.send(&ServerFrame::Done { cid }).await
-            }
-            Err(error) => link.failed(Some(cid), error).await,
+        let result = closing::close_visitors(&state.db, self.site, self.visitor).await;
+        if let Ok(Some(closed)) = result {
+            announce_closed(
+                state,
+                self.site,
+                closed,
+                Author::Visitor { id: self.visitor },
+            )
+            .await;
         }
+        link.answer(cid, result.map(|_| ())).await
     }
 
     async fn rate(
@@ -258,29 +254,21 @@ impl VisitorPeer {
         conversation: ConversationId,
         rating: Rating,
     ) -> Result<(), Gone> {
-        let rating = match Rating::parse(rating.score, rating.comment.as_deref()) {
-            Ok(rating) => rating,
-            Err(error) => {
-                return link
-                    .error(Some(cid), ErrorCode::InvalidInput, error.to_string())
-                    .await;
-            }
+        let result = async {
+            let rating = Rating::parse(rating.score, rating.comment.as_deref())?;
+            closing::rate(&state.db, self.site, self.visitor, conversation, &rating).await?;
+            publish(
+                state,
+                self.site,
+                &HubEvent::ConversationRated {
+                    conversation_id: conversation,
+                    rating,
+                },
+            )
+            .await;
+            Ok(())
         };
-        match closing::rate(&state.db, self.site, self.visitor, conversation, &rating).await {
-            Ok(()) => {
-                publish(
-                    state,
-                    self.site,
-                    &HubEvent::ConversationRated {
-                        conversation_id: conversation,
-                        rating,
-                    },
-                )
-                .await;
-                link.send(&ServerFrame::Done { cid }).await
-            }
-            Err(error) => link.failed(Some(cid), error).await,
-        }
+        link.answer(cid, result.await).await
     }
 
     async fn send(
