@@ -43,20 +43,7 @@ pub async fn send_as_visitor(socket: &mut Socket, body: &str) -> Message {
             body: body.into(),
         })
         .await;
-    socket
-        .recv_until(|f| match f {
-            ServerFrame::Ack {
-                cid: acked,
-                message,
-            } if acked == cid => Some(message),
-            ServerFrame::Error {
-                cid: Some(failed),
-                message,
-                ..
-            } if failed == cid => panic!("send refused: {message}"),
-            _ => None,
-        })
-        .await
+    acked(socket, cid).await
 }
 
 pub async fn send_as_agent(
@@ -72,6 +59,11 @@ pub async fn send_as_agent(
             body: body.into(),
         })
         .await;
+    acked(socket, cid).await
+}
+
+/// The stored message the `send` with `cid` was acknowledged with; panics on its error.
+async fn acked(socket: &mut Socket, cid: ClientId) -> Message {
     socket
         .recv_until(|f| match f {
             ServerFrame::Ack {
