@@ -269,7 +269,7 @@ impl Desk {
             // Visitor-only frames never reach an agent socket.
             ServerFrame::VisitorHello { .. } => {}
             // Not shown yet: the state selector, colleagues' presence, closing, ratings,
-            // typing, receipts, edits, assignment and queue places.
+            // typing, receipts, edits, assignment, transfers, tags and queue places.
             ServerFrame::AgentPresence { .. }
             | ServerFrame::Typing { .. }
             | ServerFrame::MessageChanged { .. }
@@ -280,7 +280,10 @@ impl Desk {
             | ServerFrame::Receipt { .. }
             | ServerFrame::Done { .. }
             | ServerFrame::ConversationClosed { .. }
-            | ServerFrame::ConversationRated { .. } => {}
+            | ServerFrame::ConversationRated { .. }
+            | ServerFrame::ConversationTransferred { .. }
+            | ServerFrame::TagsChanged { .. }
+            | ServerFrame::WaitTimedOut { .. } => {}
         }
     }
 

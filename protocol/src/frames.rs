@@ -11,13 +11,20 @@ use crate::chat::{Author, ConversationSummary, Message, Note, Party, Rating};
 use crate::error::ErrorCode;
 use crate::ids::{AgentId, ClientId, ConversationId, MessageId, SiteId, VisitorId};
 use crate::presence::{AgentPresence, AgentStateChoice};
+use crate::routing::{ChatRequest, TransferTarget};
 
 /// Frames a visitor's client sends on `/ws/visitor`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "t", rename_all = "snake_case", deny_unknown_fields)]
 pub enum VisitorFrame {
-    /// Send a message; opens the visitor's conversation if none is open.
-    Send { cid: ClientId, body: String },
+    /// Send a message; opens the visitor's conversation if none is open, routed by
+    /// `start` (ignored when a conversation is already open).
+    Send {
+        cid: ClientId,
+        body: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        start: Option<ChatRequest>,
+    },
     /// Replay every message of the visitor's open conversation with `seq > after_seq`.
     Resume { after_seq: i64 },
     /// Change the text of one of the visitor's own messages, within
@@ -109,6 +116,30 @@ pub enum AgentFrame {
         up_to: i64,
         read: bool,
     },
+    /// Hand a conversation to a colleague or to a department's queue, with an optional
+    /// note that the agents see as an internal note; answered with [`ServerFrame::Done`].
+    /// Only the conversation's agent or an admin may transfer it.
+    Transfer {
+        cid: ClientId,
+        conversation_id: ConversationId,
+        to: TransferTarget,
+        #[serde(default)]
+        note: Option<String>,
+    },
+    /// Put a tag on a conversation (a no-op if it has it); answered with
+    /// [`ServerFrame::Done`].
+    Tag {
+        cid: ClientId,
+        conversation_id: ConversationId,
+        tag: String,
+    },
+    /// Take a tag off a conversation (a no-op if it lacks it); answered with
+    /// [`ServerFrame::Done`].
+    Untag {
+        cid: ClientId,
+        conversation_id: ConversationId,
+        tag: String,
+    },
     /// Set the agent's own state; answered with [`ServerFrame::Done`].
     SetState {
         cid: ClientId,
@@ -198,6 +229,28 @@ pub enum ServerFrame {
     MessageChanged { message: Message },
     /// A conversation was opened on the agent's site (agents only).
     ConversationOpened { conversation: ConversationSummary },
+    /// An agent handed the conversation on (agents, and its visitor). `to_name` is the
+    /// agent's or department's name, for "you are being transferred to Sales". A transfer
+    /// to an agent is followed by [`ServerFrame::ConversationAssigned`]; one to a
+    /// department by a place in its queue.
+    ConversationTransferred {
+        conversation_id: ConversationId,
+        by: AgentId,
+        to: TransferTarget,
+        to_name: String,
+    },
+    /// The conversation's tags changed; `tags` is all of them, sorted (agents only).
+    TagsChanged {
+        conversation_id: ConversationId,
+        tags: Vec<String>,
+    },
+    /// The visitor has waited longer than the site's queue timeout: the widget offers the
+    /// offline form (the visitor may also keep waiting). Sent once per wait (agents, and
+    /// the conversation's visitor).
+    WaitTimedOut {
+        conversation_id: ConversationId,
+        waited_secs: u64,
+    },
     /// Answer to a ping.
     Pong,
 }
@@ -223,7 +276,8 @@ mod tests {
             frame,
             VisitorFrame::Send {
                 cid: ClientId(cid),
-                body: "hello".into()
+                body: "hello".into(),
+                start: None,
             }
         );
     }

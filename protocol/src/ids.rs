@@ -50,4 +50,6 @@ id_type!(
     MessageId,
     /// The id a client gives a state-changing frame, so a retry is stored once.
     ClientId,
+    /// A department of one site (Sales, Technical Support, Accounting …).
+    DepartmentId,
 );

@@ -9,6 +9,7 @@
 //! - [`chat`]: conversations, messages and the validated [`chat::MessageBody`].
 //! - [`frames`]: WebSocket frames, `{"t": "<type>", …}` JSON text frames.
 //! - [`presence`]: agents' states (available, busy, away, break, do-not-disturb).
+//! - [`routing`]: what a new chat asks for, transfers, and conversation tags.
 //! - [`status`]: a site's public status (online, busy, offline, and why).
 //! - [`api`]: REST request and response bodies.
 //! - [`error`]: the stable error codes shared by REST and WebSocket errors.
@@ -21,6 +22,7 @@ pub mod error;
 pub mod frames;
 pub mod ids;
 pub mod presence;
+pub mod routing;
 pub mod status;
 
 pub use error::{ApiError, ErrorCode};

@@ -35,5 +35,11 @@ pub struct AgentStateChoice {
 pub struct AgentPresence {
     pub agent_id: AgentId,
     pub online: bool,
+    /// The state the agent chose.
     pub choice: AgentStateChoice,
+    /// The state routing applies now: `busy` while an available agent is at `max_chats`
+    /// (set and cleared by the system), otherwise the chosen one.
+    pub effective: AgentStateKind,
+    pub active_chats: u32,
+    pub max_chats: u32,
 }

@@ -74,6 +74,7 @@ impl Application {
             sockets: TaskTracker::new(),
         };
         tokio::spawn(assignment::grace::sweep_forever(state.clone()));
+        tokio::spawn(assignment::upkeep::upkeep_forever(state.clone()));
         let router = routes(&state);
         Ok(Self {
             listener,

@@ -5,6 +5,7 @@ use axum::Json;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use livedesk_protocol::chat::{MessageBodyError, RatingError};
+use livedesk_protocol::routing::{ChatRequestError, TagError};
 use livedesk_protocol::{ApiError, ErrorCode};
 
 #[derive(Debug, thiserror::Error)]
@@ -21,17 +22,18 @@ pub enum AppError {
 
 pub type AppResult<T> = Result<T, AppError>;
 
-impl From<MessageBodyError> for AppError {
-    fn from(error: MessageBodyError) -> Self {
-        Self::new(ErrorCode::InvalidInput, error.to_string())
-    }
+/// Validation errors of user input: `invalid_input` with the error's own message.
+macro_rules! invalid_input_from {
+    ($($error:ty),*) => {$(
+        impl From<$error> for AppError {
+            fn from(error: $error) -> Self {
+                Self::new(ErrorCode::InvalidInput, error.to_string())
+            }
+        }
+    )*};
 }
 
-impl From<RatingError> for AppError {
-    fn from(error: RatingError) -> Self {
-        Self::new(ErrorCode::InvalidInput, error.to_string())
-    }
-}
+invalid_input_from!(MessageBodyError, RatingError, ChatRequestError, TagError);
 
 impl AppError {
     pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {

@@ -262,6 +262,7 @@ impl Widget {
             .map(|p| VisitorFrame::Send {
                 cid: p.cid,
                 body: p.body.clone(),
+                start: None,
             })
             .collect();
         for frame in &unsent {
@@ -339,7 +340,11 @@ impl Widget {
         let cid = ClientId::new_random();
         self.view.add_pending(cid, &body);
         self.transcript.add_pending(cid, body.clone());
-        self.send_frame(&VisitorFrame::Send { cid, body });
+        self.send_frame(&VisitorFrame::Send {
+            cid,
+            body,
+            start: None,
+        });
         true
     }
 

@@ -1,26 +1,36 @@
-//! Giving conversations to agents: a new conversation waits in the site's queue and, with
-//! auto-assignment on, goes at once to the agent the site's routing strategy picks; an
-//! agent who frees up takes the head of the queue; in manual mode agents accept from the
-//! queue. Every hand-over goes through the queue's atomic Lua scripts first, so no visitor
-//! is ever given to two agents.
+//! Giving conversations to agents: a new conversation waits in its line of the site's queue
+//! (its department's, or the general one) and, with auto-assignment on, goes at once to the
+//! agent the routing strategy picks; an agent who frees up takes the best-placed visitor
+//! of the lines they serve; in manual mode agents accept from the queue. Every hand-over
+//! goes through the queue's atomic Lua scripts first, so no visitor is ever given to two
+//! agents.
+//!
+//! - [`grace`]: agents who vanish lose their chats to the queue after the grace period.
+//! - [`upkeep`]: priorities age and long waits are offered the offline form.
+//! - [`transfer`]: agents hand conversations to a colleague or a department.
 
 pub mod grace;
 pub mod settings;
 mod store;
+pub mod transfer;
+pub mod upkeep;
+
+use std::collections::BTreeSet;
 
 use livedesk_protocol::ErrorCode;
-use livedesk_protocol::ids::{AgentId, ConversationId, SiteId, VisitorId};
+use livedesk_protocol::ids::{AgentId, ConversationId, DepartmentId, SiteId};
 use time::OffsetDateTime;
 
 use crate::error::{AppError, AppResult};
-use crate::presence::roster;
-use crate::queue::Assignment;
+use crate::presence::{news, roster};
+use crate::queue::{Assignment, Line};
 use crate::realtime::event::HubEvent;
 use crate::realtime::send::publish;
-use crate::routing::{self, QueueEntry, RoutingRequest};
+use crate::routing::{self, AgentSnapshot};
 use crate::state::AppState;
 
 pub use settings::RoutingSettings;
+use store::Waiting;
 
 /// Seconds of waiting assumed for each visitor ahead, until handling times are measured.
 const WAIT_PER_PLACE_SECS: u64 = 60;
@@ -30,44 +40,58 @@ pub async fn on_opened(
     state: &AppState,
     site: SiteId,
     conversation: ConversationId,
-    visitor: VisitorId,
 ) -> AppResult<()> {
     ensure_queue(state, site).await?;
-    let now = OffsetDateTime::now_utc();
-    let returning =
-        store::has_earlier_conversations(&state.db, site, visitor, conversation).await?;
-    let entry = QueueEntry {
-        conversation,
-        vip: false,
-        returning,
-        urgent_department: false,
-        enqueued_at: now,
-    };
-    state
-        .queue
-        .enqueue(site, conversation, routing::score(&entry, now))
-        .await?;
-    let settings = settings::load(&state.db, site).await?;
-    if settings.auto_assign {
-        auto_assign(state, site, conversation, &settings).await?;
+    if let Some(waiting) = store::waiting(&state.db, site, Some(conversation))
+        .await?
+        .pop()
+    {
+        queue_and_route(state, site, &waiting, None).await?;
     }
     announce_queue(state, site).await
 }
 
-/// Picks an agent by the site's strategy; tries the next pick if the first filled up in
-/// the meantime. Leaves the conversation waiting when nobody can take it.
+/// Puts a waiting conversation in its line and, with auto-assignment, gives it to the agent
+/// its strategy picks, never to `not_to` (the agent who just handed it on).
+async fn queue_and_route(
+    state: &AppState,
+    site: SiteId,
+    waiting: &Waiting,
+    not_to: Option<AgentId>,
+) -> AppResult<()> {
+    let now = OffsetDateTime::now_utc();
+    let line = waiting.line(site);
+    let conversation = waiting.entry.conversation;
+    state
+        .queue
+        .enqueue(line, conversation, routing::score(&waiting.entry, now))
+        .await?;
+    let settings = settings::load(&state.db, site).await?;
+    if settings.auto_assign {
+        auto_assign(state, site, waiting, &settings, not_to).await?;
+    }
+    Ok(())
+}
+
+/// Picks an agent by the strategy of the conversation's department (or the site's); tries
+/// the next pick if the first filled up in the meantime. Leaves the conversation waiting
+/// when nobody can take it.
 async fn auto_assign(
     state: &AppState,
     site: SiteId,
-    conversation: ConversationId,
+    waiting: &Waiting,
     settings: &RoutingSettings,
+    not_to: Option<AgentId>,
 ) -> AppResult<()> {
+    let strategy =
+        settings::strategy_for(&state.db, site, waiting.department, settings.strategy).await?;
     let mut agents = roster::snapshot(state, site).await?;
+    agents.retain(|a| Some(a.id) != not_to);
     let now = OffsetDateTime::now_utc();
-    let request = RoutingRequest::default();
+    let conversation = waiting.entry.conversation;
     for _ in 0..3 {
         let last = store::round_robin_cursor(state, site).await?;
-        let Some(pick) = routing::pick(settings.strategy, &request, &agents, now, last) else {
+        let Some(pick) = routing::pick(strategy, &waiting.request, &agents, now, last) else {
             return Ok(());
         };
         let Some(agent) = agents.iter().find(|a| a.id == pick.agent) else {
@@ -75,7 +99,7 @@ async fn auto_assign(
         };
         match state
             .queue
-            .assign(site, conversation, agent.id, agent.max_chats)
+            .assign(waiting.line(site), conversation, agent.id, agent.max_chats)
             .await?
         {
             Assignment::Assigned => {
@@ -98,9 +122,19 @@ pub async fn accept(
 ) -> AppResult<()> {
     ensure_queue(state, site).await?;
     let max_chats = store::max_chats(&state.db, site, agent).await?;
+    let not_waiting = || {
+        AppError::new(
+            ErrorCode::Conflict,
+            "the conversation is not waiting: someone took it",
+        )
+    };
+    let waiting = store::waiting(&state.db, site, Some(conversation))
+        .await?
+        .pop()
+        .ok_or_else(not_waiting)?;
     match state
         .queue
-        .assign(site, conversation, agent, max_chats)
+        .assign(waiting.line(site), conversation, agent, max_chats)
         .await?
     {
         Assignment::Assigned => {
@@ -111,21 +145,19 @@ pub async fn accept(
             ErrorCode::Conflict,
             "you are at your maximum number of chats",
         )),
-        Assignment::NotQueued => Err(AppError::new(
-            ErrorCode::Conflict,
-            "the conversation is not waiting: someone took it",
-        )),
+        Assignment::NotQueued => Err(not_waiting()),
     }
 }
 
 /// The agent may take more chats now (came online, became available, finished a chat):
-/// with auto-assignment, give them visitors from the head of the queue.
+/// with auto-assignment, give them visitors from the lines they serve.
 pub async fn on_agent_free(state: &AppState, site: SiteId, agent: AgentId) -> AppResult<()> {
     ensure_queue(state, site).await?;
     if !settings::load(&state.db, site).await?.auto_assign {
         return Ok(());
     }
     let now = OffsetDateTime::now_utc();
+    let mut served: Option<Vec<Line>> = None;
     let mut moved = false;
     loop {
         let Some(me) = roster::agent(state, site, agent)
@@ -134,7 +166,15 @@ pub async fn on_agent_free(state: &AppState, site: SiteId, agent: AgentId) -> Ap
         else {
             break;
         };
-        let Some(conversation) = state.queue.claim_next(site, agent, me.max_chats).await? else {
+        let lines = match &served {
+            Some(lines) => lines,
+            None => served.insert(lines_served(state, site, &me, now).await?),
+        };
+        let Some((conversation, _)) = state
+            .queue
+            .claim_next(site, agent, me.max_chats, lines)
+            .await?
+        else {
             break;
         };
         hand_over(state, site, conversation, agent).await?;
@@ -146,6 +186,45 @@ pub async fn on_agent_free(state: &AppState, site: SiteId, agent: AgentId) -> Ap
     Ok(())
 }
 
+/// The lines a free agent takes visitors from: their department's, the general one, and
+/// those of departments with nobody who can take a chat now (the general-pool fallback).
+async fn lines_served(
+    state: &AppState,
+    site: SiteId,
+    me: &AgentSnapshot,
+    now: OffsetDateTime,
+) -> AppResult<Vec<Line>> {
+    let lines = state.queue.lines(site).await?;
+    let others: Vec<DepartmentId> = lines
+        .iter()
+        .filter_map(|line| line.department)
+        .filter(|d| Some(*d) != me.department)
+        .collect();
+    let staffed: BTreeSet<DepartmentId> = if others.is_empty() {
+        BTreeSet::new()
+    } else {
+        roster::snapshot(state, site)
+            .await?
+            .iter()
+            .filter(|a| a.id != me.id && a.can_take_chat(now))
+            .filter_map(|a| a.department)
+            .collect()
+    };
+    let mut served: Vec<Line> = me
+        .department
+        .map(|d| Line::of(site, Some(d)))
+        .into_iter()
+        .chain([Line::general(site)])
+        .collect();
+    served.extend(
+        others
+            .into_iter()
+            .filter(|d| !staffed.contains(d))
+            .map(|d| Line::of(site, Some(d))),
+    );
+    Ok(served)
+}
+
 /// A conversation closed: it leaves the queue, or frees its agent's place.
 pub async fn on_closed(
     state: &AppState,
@@ -153,11 +232,17 @@ pub async fn on_closed(
     conversation: ConversationId,
 ) -> AppResult<()> {
     ensure_queue(state, site).await?;
-    if state.queue.leave(site, conversation).await? {
+    let department = store::department_of(&state.db, site, conversation).await?;
+    if state
+        .queue
+        .leave(Line::of(site, department), conversation)
+        .await?
+    {
         return announce_queue(state, site).await;
     }
     if let Some(agent) = store::assigned_agent(&state.db, site, conversation).await? {
         state.queue.release(site, agent).await?;
+        news::announce(state, site, agent).await;
         on_agent_free(state, site, agent).await?;
     }
     Ok(())
@@ -180,16 +265,21 @@ async fn hand_over(
                 agent_name: assigned.agent_name,
             };
             publish(state, site, &event).await;
-            Ok(())
         }
-        None => Ok(state.queue.release(site, agent).await?),
+        None => state.queue.release(site, agent).await?,
     }
+    news::announce(state, site, agent).await;
+    Ok(())
 }
 
-/// Tells waiting visitors their places.
+/// Tells waiting visitors their places, line by line.
 async fn announce_queue(state: &AppState, site: SiteId) -> AppResult<()> {
-    let order = state.queue.waiting(site).await?;
-    publish(state, site, &HubEvent::QueueMoved { order }).await;
+    for line in state.queue.lines(site).await? {
+        let order = state.queue.waiting(line).await?;
+        if line.department.is_none() || !order.is_empty() {
+            publish(state, site, &HubEvent::QueueMoved { order }).await;
+        }
+    }
     Ok(())
 }
 
@@ -203,19 +293,14 @@ async fn ensure_queue(state: &AppState, site: SiteId) -> AppResult<()> {
     if state.queue.is_built(site).await? {
         return Ok(());
     }
-    let (waiting, loads) = store::queue_state(&state.db, site).await?;
+    let waiting = store::waiting(&state.db, site, None).await?;
+    let loads = store::loads(&state.db, site).await?;
     let now = OffsetDateTime::now_utc();
     let scored: Vec<_> = waiting
-        .into_iter()
-        .map(|(conversation, enqueued_at)| {
-            let entry = QueueEntry {
-                conversation,
-                vip: false,
-                returning: false,
-                urgent_department: false,
-                enqueued_at,
-            };
-            (conversation, routing::score(&entry, now))
+        .iter()
+        .map(|w| {
+            let score = routing::score(&w.entry, now);
+            (w.line(site), w.entry.conversation, score)
         })
         .collect();
     tracing::info!(%site, waiting = scored.len(), "rebuilding the queue from PostgreSQL");

@@ -1,11 +1,12 @@
 //! The assignment's reads and writes in PostgreSQL, and the round-robin cursor in Redis.
 
 use fred::interfaces::KeysInterface;
-use livedesk_protocol::ids::{AgentId, ConversationId, SiteId, VisitorId};
+use livedesk_protocol::ids::{AgentId, ConversationId, DepartmentId, SiteId, VisitorId};
 use sqlx::PgPool;
-use time::OffsetDateTime;
 
 use crate::error::{AppError, AppResult};
+use crate::queue::Line;
+use crate::routing::{QueueEntry, RoutingRequest};
 use crate::state::AppState;
 
 pub struct Assigned {
@@ -66,40 +67,87 @@ pub async fn max_chats(db: &PgPool, site: SiteId, agent: AgentId) -> AppResult<u
     Ok(u32::try_from(max).unwrap_or(1))
 }
 
-/// Whether the visitor had conversations before this one (a returning visitor).
-pub async fn has_earlier_conversations(
-    db: &PgPool,
-    site: SiteId,
-    visitor: VisitorId,
-    current: ConversationId,
-) -> AppResult<bool> {
-    let earlier = sqlx::query_scalar!(
-        r#"SELECT EXISTS (SELECT 1 FROM conversations WHERE site_id = $1 AND visitor_id = $2 AND id <> $3) AS "earlier!""#,
-        site.0,
-        visitor.0,
-        current.0
-    )
-    .fetch_one(db)
-    .await?;
-    Ok(earlier)
+/// A conversation waiting for an agent, with what its place and its routing depend on.
+#[derive(Clone, Debug)]
+pub struct Waiting {
+    pub entry: QueueEntry,
+    /// The department whose line it waits in; `None`: the site's general line.
+    pub department: Option<DepartmentId>,
+    pub request: RoutingRequest,
 }
 
-/// What the queue holds according to PostgreSQL: waiting conversations with the time they
-/// started waiting, and each agent's number of open conversations.
-pub async fn queue_state(
+impl Waiting {
+    pub fn line(&self, site: SiteId) -> Line {
+        Line::of(site, self.department)
+    }
+}
+
+/// The site's open, unassigned conversations (or just `only`, if it is one), oldest
+/// first. A returning visitor is one with earlier conversations on the site.
+pub async fn waiting(
     db: &PgPool,
     site: SiteId,
-) -> AppResult<(Vec<(ConversationId, OffsetDateTime)>, Vec<(AgentId, u32)>)> {
-    let waiting = sqlx::query!(
-        "SELECT id, created_at FROM conversations
-         WHERE site_id = $1 AND status = 'open' AND assigned_agent_id IS NULL ORDER BY created_at",
-        site.0
+    only: Option<ConversationId>,
+) -> AppResult<Vec<Waiting>> {
+    let rows = sqlx::query!(
+        r#"SELECT c.id, c.created_at, c.department_id, c.language, c.required_skills, v.vip,
+                  EXISTS (SELECT 1 FROM conversations e
+                          WHERE e.site_id = c.site_id AND e.visitor_id = c.visitor_id AND e.id <> c.id) AS "returning!",
+                  COALESCE(d.urgent, false) AS "urgent!"
+           FROM conversations c
+           JOIN visitors v ON v.id = c.visitor_id
+           LEFT JOIN departments d ON d.id = c.department_id
+           WHERE c.site_id = $1 AND c.status = 'open' AND c.assigned_agent_id IS NULL
+             AND ($2::uuid IS NULL OR c.id = $2)
+           ORDER BY c.created_at"#,
+        site.0,
+        only.map(|c| c.0)
     )
     .fetch_all(db)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            let department = r.department_id.map(DepartmentId);
+            Waiting {
+                entry: QueueEntry {
+                    conversation: ConversationId(r.id),
+                    vip: r.vip,
+                    returning: r.returning,
+                    urgent_department: r.urgent,
+                    enqueued_at: r.created_at,
+                },
+                department,
+                request: RoutingRequest {
+                    required_skills: r.required_skills.into_iter().collect(),
+                    language: r.language,
+                    department,
+                    vip: r.vip,
+                },
+            }
+        })
+        .collect())
+}
+
+/// The department a conversation asked for (also once it is closed).
+pub async fn department_of(
+    db: &PgPool,
+    site: SiteId,
+    conversation: ConversationId,
+) -> AppResult<Option<DepartmentId>> {
+    let department = sqlx::query_scalar!(
+        "SELECT department_id FROM conversations WHERE site_id = $1 AND id = $2",
+        site.0,
+        conversation.0
+    )
+    .fetch_optional(db)
     .await?
-    .into_iter()
-    .map(|r| (ConversationId(r.id), r.created_at))
-    .collect();
+    .flatten();
+    Ok(department.map(DepartmentId))
+}
+
+/// Each agent's number of open conversations, for rebuilding the loads.
+pub async fn loads(db: &PgPool, site: SiteId) -> AppResult<Vec<(AgentId, u32)>> {
     let loads = sqlx::query!(
         r#"SELECT assigned_agent_id AS "agent!", count(*) AS "open!" FROM conversations
            WHERE site_id = $1 AND status = 'open' AND assigned_agent_id IS NOT NULL GROUP BY assigned_agent_id"#,
@@ -110,7 +158,17 @@ pub async fn queue_state(
     .into_iter()
     .map(|r| (AgentId(r.agent), u32::try_from(r.open).unwrap_or(u32::MAX)))
     .collect();
-    Ok((waiting, loads))
+    Ok(loads)
+}
+
+/// Sites with visitors waiting, for the periodic upkeep of their queues.
+pub async fn sites_with_waiting(db: &PgPool) -> AppResult<Vec<SiteId>> {
+    let sites = sqlx::query_scalar!(
+        "SELECT DISTINCT site_id FROM conversations WHERE status = 'open' AND assigned_agent_id IS NULL"
+    )
+    .fetch_all(db)
+    .await?;
+    Ok(sites.into_iter().map(SiteId).collect())
 }
 
 fn cursor_key(site: SiteId) -> String {

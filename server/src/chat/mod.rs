@@ -6,3 +6,4 @@ pub mod notes;
 pub mod receipts;
 pub mod routes;
 pub mod store;
+pub mod tags;

@@ -2,7 +2,7 @@
 
 use livedesk_protocol::chat::{MessageBody, Note};
 use livedesk_protocol::ids::{AgentId, ClientId, ConversationId, MessageId, SiteId};
-use sqlx::PgPool;
+use sqlx::{PgConnection, PgPool};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
@@ -33,7 +33,7 @@ impl From<NoteRow> for Note {
 /// Stores a note; a retried `cid` returns the note stored the first time. The second value
 /// says whether the note is new.
 pub async fn add(
-    db: &PgPool,
+    db: &mut PgConnection,
     site: SiteId,
     conversation: ConversationId,
     author: (AgentId, &str),
@@ -54,7 +54,7 @@ pub async fn add(
         author.1,
         body.as_str()
     )
-    .fetch_optional(db)
+    .fetch_optional(&mut *db)
     .await?;
     if let Some(row) = inserted {
         return Ok((row.into(), true));
@@ -67,7 +67,7 @@ pub async fn add(
         conversation.0,
         cid.0
     )
-    .fetch_optional(db)
+    .fetch_optional(&mut *db)
     .await?
     .ok_or_else(|| AppError::not_found("conversation"))?;
     Ok((earlier.into(), false))
@@ -86,4 +86,23 @@ pub async fn list(db: &PgPool, site: SiteId, conversation: ConversationId) -> Ap
     .fetch_all(db)
     .await?;
     Ok(rows.into_iter().map(Note::from).collect())
+}
+
+/// Whether a note with `cid` is stored on the conversation (a retried frame).
+pub async fn has_client_id(
+    db: &PgPool,
+    site: SiteId,
+    conversation: ConversationId,
+    cid: ClientId,
+) -> AppResult<bool> {
+    let stored = sqlx::query_scalar!(
+        r#"SELECT EXISTS (SELECT 1 FROM conversation_notes
+                          WHERE site_id = $1 AND conversation_id = $2 AND client_id = $3) AS "stored!""#,
+        site.0,
+        conversation.0,
+        cid.0
+    )
+    .fetch_one(db)
+    .await?;
+    Ok(stored)
 }

@@ -8,6 +8,7 @@ use livedesk_protocol::chat::{
 };
 use livedesk_protocol::frames::ConversationRef;
 use livedesk_protocol::ids::{AgentId, ClientId, ConversationId, MessageId, SiteId, VisitorId};
+use livedesk_protocol::routing::ChatRequest;
 use sqlx::{PgConnection, PgExecutor, PgPool};
 use time::OffsetDateTime;
 use uuid::Uuid;
@@ -20,8 +21,8 @@ pub const PAGE_SIZE: i64 = 500;
 /// Who is sending, and so which conversation the message goes to.
 #[derive(Clone, Debug)]
 pub enum Sender {
-    /// Into the visitor's open conversation, opened if there is none.
-    Visitor(VisitorId),
+    /// Into the visitor's open conversation, opened (routed by `start`) if there is none.
+    Visitor { id: VisitorId, start: ChatRequest },
     /// Into a given open conversation of the agent's site.
     Agent {
         id: AgentId,
@@ -50,8 +51,8 @@ pub async fn append(
 ) -> AppResult<Appended> {
     let mut tx = db.begin().await?;
     let (conversation, opened) = match &sender {
-        Sender::Visitor(visitor) => {
-            lock_or_open_visitor_conversation(&mut tx, site, *visitor).await?
+        Sender::Visitor { id, start } => {
+            lock_or_open_visitor_conversation(&mut tx, site, *id, start).await?
         }
         Sender::Agent { conversation, .. } => (
             lock_open_conversation(&mut tx, site, *conversation).await?,
@@ -74,7 +75,7 @@ pub async fn append(
     .fetch_one(&mut *tx)
     .await?;
     let (kind, agent_id, agent_name) = match &sender {
-        Sender::Visitor(_) => (AuthorKind::Visitor, None, None),
+        Sender::Visitor { .. } => (AuthorKind::Visitor, None, None),
         Sender::Agent { id, name, .. } => (AuthorKind::Agent, Some(id.0), Some(name.clone())),
     };
     let row = sqlx::query_as!(
@@ -146,6 +147,7 @@ async fn lock_or_open_visitor_conversation(
     tx: &mut PgConnection,
     site: SiteId,
     visitor: VisitorId,
+    start: &ChatRequest,
 ) -> AppResult<(Locked, Option<ConversationSummary>)> {
     let existing = sqlx::query_scalar!(
         "SELECT id FROM conversations WHERE site_id = $1 AND visitor_id = $2 AND status = 'open' FOR UPDATE",
@@ -167,15 +169,27 @@ async fn lock_or_open_visitor_conversation(
     // on open conversations makes this insert a no-op and we lock theirs.
     let id = ConversationId::new_random();
     let inserted = sqlx::query!(
-        r#"INSERT INTO conversations (id, site_id, visitor_id) VALUES ($1, $2, $3)
+        r#"INSERT INTO conversations (id, site_id, visitor_id, department_id, language, required_skills)
+           VALUES ($1, $2, $3, $4, $5, $6)
            ON CONFLICT (visitor_id) WHERE status = 'open' DO NOTHING
            RETURNING created_at, (SELECT name FROM visitors WHERE id = $3) AS visitor_name"#,
         id.0,
         site.0,
-        visitor.0
+        visitor.0,
+        start.department_id.map(|d| d.0),
+        start.language.as_deref(),
+        &start.skills
     )
     .fetch_optional(&mut *tx)
-    .await?;
+    .await
+    .map_err(|error| match &error {
+        sqlx::Error::Database(db)
+            if db.constraint() == Some("conversations_department_fkey") =>
+        {
+            AppError::new(ErrorCode::InvalidInput, "the site has no such department")
+        }
+        _ => error.into(),
+    })?;
     match inserted {
         Some(row) => {
             let summary = ConversationSummary {
@@ -195,7 +209,7 @@ async fn lock_or_open_visitor_conversation(
                 Some(summary),
             ))
         }
-        None => Box::pin(lock_or_open_visitor_conversation(tx, site, visitor)).await,
+        None => Box::pin(lock_or_open_visitor_conversation(tx, site, visitor, start)).await,
     }
 }
 

@@ -5,6 +5,7 @@
 //! heartbeat; the agent is online while any member is fresh. A socket that closes removes
 //! itself; one on a node that died simply goes stale after [`ONLINE_TTL`].
 
+pub mod news;
 pub mod roster;
 
 use std::time::Duration;

@@ -1,7 +1,7 @@
 //! The site's agents as routing sees them: accounts from PostgreSQL, presence and load
 //! from Redis.
 
-use livedesk_protocol::ids::{AgentId, SiteId};
+use livedesk_protocol::ids::{AgentId, DepartmentId, SiteId};
 use livedesk_protocol::presence::{AgentStateChoice, AgentStateKind};
 
 use crate::error::AppResult;
@@ -10,15 +10,10 @@ use crate::state::AppState;
 
 /// A snapshot of every active agent of the site (not superadmins).
 pub async fn snapshot(state: &AppState, site: SiteId) -> AppResult<Vec<AgentSnapshot>> {
-    let accounts = sqlx::query!(
-        "SELECT id, max_chats FROM agents WHERE site_id = $1 AND active AND role <> 'superadmin' ORDER BY id",
-        site.0
-    )
-    .fetch_all(&state.db)
-    .await?;
+    let accounts = accounts(state, site, None).await?;
     let mut agents = Vec::with_capacity(accounts.len());
     for account in accounts {
-        agents.push(live(state, site, AgentId(account.id), account.max_chats).await?);
+        agents.push(live(state, site, account).await?);
     }
     Ok(agents)
 }
@@ -29,31 +24,57 @@ pub async fn agent(
     site: SiteId,
     agent: AgentId,
 ) -> AppResult<Option<AgentSnapshot>> {
-    let max_chats = sqlx::query_scalar!(
-        "SELECT max_chats FROM agents WHERE site_id = $1 AND id = $2 AND active AND role <> 'superadmin'",
-        site.0,
-        agent.0
-    )
-    .fetch_optional(&state.db)
-    .await?;
-    match max_chats {
-        Some(max_chats) => Ok(Some(live(state, site, agent, max_chats).await?)),
+    match accounts(state, site, Some(agent)).await?.pop() {
+        Some(account) => Ok(Some(live(state, site, account).await?)),
         None => Ok(None),
     }
 }
 
-/// An account's snapshot with its presence and load read from Redis now.
-async fn live(
+/// What PostgreSQL knows of the site's active agents (or of `only`), with their average
+/// rating over the conversations they were assigned.
+async fn accounts(
     state: &AppState,
     site: SiteId,
-    id: AgentId,
-    max_chats: i32,
-) -> AppResult<AgentSnapshot> {
-    let online = state.presence.is_online(site, id).await?;
-    let choice = state.presence.choice(site, id).await?;
-    let active_chats = state.queue.active_chats(site, id).await?;
+    only: Option<AgentId>,
+) -> AppResult<Vec<AgentSnapshot>> {
+    let rows = sqlx::query!(
+        r#"SELECT a.id, a.max_chats, a.department_id, a.skills, a.languages, a.priority_level, a.accepts_calls,
+                  (SELECT avg(r.score)::float8 FROM conversation_ratings r
+                   JOIN conversations c ON c.id = r.conversation_id
+                   WHERE c.site_id = a.site_id AND c.assigned_agent_id = a.id) AS rating
+           FROM agents a
+           WHERE a.site_id = $1 AND a.active AND a.role <> 'superadmin' AND ($2::uuid IS NULL OR a.id = $2)
+           ORDER BY a.id"#,
+        site.0,
+        only.map(|a| a.0)
+    )
+    .fetch_all(&state.db)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| AgentSnapshot {
+            id: AgentId(r.id),
+            status: AgentStatus::Offline,
+            state: AgentState::Available,
+            active_chats: 0,
+            max_chats: u32::try_from(r.max_chats).unwrap_or(1),
+            queued_chats: 0,
+            skills: r.skills.into_iter().collect(),
+            languages: r.languages,
+            department: r.department_id.map(DepartmentId),
+            priority_level: u8::try_from(r.priority_level).unwrap_or(0),
+            rating: r.rating.map(|r| r as f32),
+            accepts_calls: r.accepts_calls,
+        })
+        .collect())
+}
+
+/// An account's snapshot with its presence and load read from Redis now.
+async fn live(state: &AppState, site: SiteId, account: AgentSnapshot) -> AppResult<AgentSnapshot> {
+    let online = state.presence.is_online(site, account.id).await?;
+    let choice = state.presence.choice(site, account.id).await?;
+    let active_chats = state.queue.active_chats(site, account.id).await?;
     Ok(AgentSnapshot {
-        id,
         status: if online {
             AgentStatus::Online
         } else {
@@ -61,14 +82,7 @@ async fn live(
         },
         state: routing_state(choice),
         active_chats,
-        max_chats: u32::try_from(max_chats).unwrap_or(1),
-        queued_chats: 0,
-        skills: Default::default(),
-        languages: vec!["en".into()],
-        department: None,
-        priority_level: 0,
-        rating: None,
-        accepts_calls: true,
+        ..account
     })
 }
 

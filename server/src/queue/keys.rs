@@ -3,9 +3,20 @@
 
 use livedesk_protocol::ids::SiteId;
 
-/// Sorted set: waiting conversation ids, lowest score first.
-pub fn queue(site: SiteId) -> String {
-    format!("ld:{{s:{site}}}:queue")
+use super::Line;
+
+/// Sorted set: the line's waiting conversation ids, lowest score first.
+pub fn queue(line: Line) -> String {
+    match line.department {
+        None => format!("ld:{{s:{}}}:queue", line.site),
+        Some(department) => format!("ld:{{s:{}}}:queue:d:{department}", line.site),
+    }
+}
+
+/// Set: the departments that have had a line in Redis since it was built, so every line of
+/// a site can be found without PostgreSQL.
+pub fn departments(site: SiteId) -> String {
+    format!("ld:{{s:{site}}}:queue:departments")
 }
 
 /// Hash: agent id → number of open conversations assigned to the agent.

@@ -7,27 +7,26 @@ use livedesk_protocol::ErrorCode;
 use livedesk_protocol::chat::{Author, MessageBody, Party};
 use livedesk_protocol::frames::{AgentFrame, ServerFrame};
 use livedesk_protocol::ids::{AgentId, ClientId, ConversationId, SiteId};
-use livedesk_protocol::presence::{AgentPresence, AgentStateChoice, AgentStateKind};
+use livedesk_protocol::presence::{AgentStateChoice, AgentStateKind};
 use serde::Deserialize;
 use time::OffsetDateTime;
 use tokio::time::Instant;
 use uuid::Uuid;
 
-use super::event::HubEvent;
 use super::hub::Audience;
 use super::link::{Gone, Link};
 use super::send::{
-    add_note, announce_closed, change_message, edit_message, publish, store_and_publish,
+    add_note, announce_closed, change_message, change_tag, edit_message, store_and_publish,
 };
 use super::signals;
 use super::socket::{self, Peer};
 use super::typing::TypingThrottle;
-use crate::assignment;
+use crate::assignment::{self, transfer};
 use crate::auth::CurrentAgent;
 use crate::chat::editing::{Change, Editor};
 use crate::chat::store::Sender;
 use crate::chat::{closing, receipts};
-use crate::presence;
+use crate::presence::{self, news};
 use crate::state::AppState;
 
 #[derive(Deserialize)]
@@ -180,6 +179,37 @@ impl Peer for AgentPeer {
                     assignment::accept(state, self.site, self.agent.id, conversation_id).await;
                 link.answer(cid, result).await
             }
+            AgentFrame::Transfer {
+                cid,
+                conversation_id,
+                to,
+                note,
+            } => {
+                let request = transfer::Request {
+                    cid,
+                    conversation: conversation_id,
+                    to,
+                    note: note.as_deref(),
+                };
+                let result = transfer::transfer(state, self.site, &self.agent, request).await;
+                link.answer(cid, result).await
+            }
+            AgentFrame::Tag {
+                cid,
+                conversation_id,
+                tag,
+            } => {
+                let result = change_tag(state, self.site, conversation_id, &tag, true).await;
+                link.answer(cid, result).await
+            }
+            AgentFrame::Untag {
+                cid,
+                conversation_id,
+                tag,
+            } => {
+                let result = change_tag(state, self.site, conversation_id, &tag, false).await;
+                link.answer(cid, result).await
+            }
             AgentFrame::SetState { cid, choice } => self.set_state(state, link, cid, &choice).await,
             AgentFrame::Ping {} => link.send(&ServerFrame::Pong).await,
         }
@@ -195,9 +225,9 @@ impl Peer for AgentPeer {
             .disconnect(self.site, self.agent.id, self.socket_id)
             .await
         {
-            Ok(true) => announce(state, self.site, self.agent.id).await,
+            Ok(true) => news::announce(state, self.site, self.agent.id).await,
             Ok(false) => {}
-            Err(error) => presence_failed(&error),
+            Err(error) => news::failed(&error),
         }
     }
 }
@@ -253,11 +283,11 @@ impl AgentPeer {
             .await
         {
             Ok(true) => {
-                announce(state, self.site, self.agent.id).await;
+                news::announce(state, self.site, self.agent.id).await;
                 take_waiting(state, self.site, self.agent.id).await;
             }
             Ok(false) => {}
-            Err(error) => presence_failed(&error),
+            Err(error) => news::failed(&error),
         }
     }
 
@@ -283,7 +313,7 @@ impl AgentPeer {
         {
             return link.failed(Some(cid), error.into()).await;
         }
-        announce(state, self.site, self.agent.id).await;
+        news::announce(state, self.site, self.agent.id).await;
         let answered = link.send(&ServerFrame::Done { cid }).await;
         if choice.state == AgentStateKind::Available {
             take_waiting(state, self.site, self.agent.id).await;
@@ -317,30 +347,6 @@ impl AgentPeer {
             Err(error) => link.failed(Some(cid), error).await,
         }
     }
-}
-
-/// Tells the site's agents where `agent` stands now.
-async fn announce(state: &AppState, site: SiteId, agent: AgentId) {
-    let presence = async {
-        let online = state.presence.is_online(site, agent).await?;
-        let choice = state.presence.choice(site, agent).await?;
-        Ok::<_, fred::error::Error>(AgentPresence {
-            agent_id: agent,
-            online,
-            choice,
-        })
-    };
-    match presence.await {
-        Ok(presence) => publish(state, site, &HubEvent::AgentPresence { presence }).await,
-        Err(error) => presence_failed(&error),
-    }
-}
-
-/// Presence lives in Redis; when Redis fails the agent keeps chatting, and the failure is
-/// counted and logged (the health endpoint reports Redis down as well).
-fn presence_failed(error: &fred::error::Error) {
-    metrics::counter!("livedesk_presence_failures_total").increment(1);
-    tracing::error!(%error, "updating agent presence failed");
 }
 
 /// With auto-assignment, an agent who can take chats gets waiting visitors.

@@ -3,6 +3,7 @@
 use livedesk_protocol::chat::{Author, ConversationSummary, Message, Note, Party, Rating};
 use livedesk_protocol::ids::{AgentId, ConversationId, SiteId, VisitorId};
 use livedesk_protocol::presence::AgentPresence;
+use livedesk_protocol::routing::TransferTarget;
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -67,6 +68,25 @@ pub enum HubEvent {
     },
     /// An agent came online, went offline or changed state: for the site's agents.
     AgentPresence { presence: AgentPresence },
+    /// An agent handed the conversation on: for the site's agents and its visitor.
+    ConversationTransferred {
+        conversation_id: ConversationId,
+        visitor_id: VisitorId,
+        by: AgentId,
+        to: TransferTarget,
+        to_name: String,
+    },
+    /// The conversation's tags changed: for the site's agents.
+    TagsChanged {
+        conversation_id: ConversationId,
+        tags: Vec<String>,
+    },
+    /// The visitor waited past the queue timeout: for the site's agents and the visitor.
+    WaitTimedOut {
+        conversation_id: ConversationId,
+        visitor_id: VisitorId,
+        waited_secs: u64,
+    },
 }
 
 /// The Redis channel of a site. The `{s:…}` hash tag keeps every key and channel of a site

@@ -44,6 +44,8 @@ impl Audience {
                 | HubEvent::MessageChanged { visitor_id, .. }
                 | HubEvent::ConversationAssigned { visitor_id, .. }
                 | HubEvent::ConversationReturned { visitor_id, .. }
+                | HubEvent::ConversationTransferred { visitor_id, .. }
+                | HubEvent::WaitTimedOut { visitor_id, .. }
                 | HubEvent::ConversationClosed { visitor_id, .. },
             ) => me == *visitor_id,
             // The visitor hears about the agents' side only: not their own typing or receipts.
@@ -64,6 +66,7 @@ impl Audience {
                 HubEvent::ConversationOpened { .. }
                 | HubEvent::NoteAdded { .. }
                 | HubEvent::ConversationRated { .. }
+                | HubEvent::TagsChanged { .. }
                 | HubEvent::AgentPresence { .. },
             ) => false,
         }

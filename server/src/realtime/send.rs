@@ -3,14 +3,15 @@
 
 use livedesk_protocol::chat::{Author, Message, MessageBody};
 use livedesk_protocol::ids::{ClientId, ConversationId, MessageId, SiteId};
+use livedesk_protocol::routing::Tag;
 
 use super::event::HubEvent;
 use crate::assignment;
 use crate::auth::CurrentAgent;
 use crate::chat::closing::Closed;
 use crate::chat::editing::{self, Change, Editor};
-use crate::chat::notes;
 use crate::chat::store::{self, Sender};
+use crate::chat::{notes, tags};
 use crate::error::AppResult;
 use crate::state::AppState;
 
@@ -24,7 +25,7 @@ pub async fn store_and_publish(
     body: MessageBody,
 ) -> AppResult<Message> {
     let author = match sender {
-        Sender::Visitor(_) => "visitor",
+        Sender::Visitor { .. } => "visitor",
         Sender::Agent { .. } => "agent",
     };
     let appended = store::append(&state.db, site, sender, cid, body).await?;
@@ -38,8 +39,7 @@ pub async fn store_and_publish(
     if let Some(opened) = &appended.opened {
         // The message is stored and acknowledged whatever happens here; a conversation
         // that could not be queued is queued again when the queue is rebuilt.
-        if let Err(error) = assignment::on_opened(state, site, opened.id, appended.visitor_id).await
-        {
+        if let Err(error) = assignment::on_opened(state, site, opened.id).await {
             tracing::error!(?error, conversation = %opened.id, "queueing a new conversation failed");
         }
     }
@@ -81,7 +81,7 @@ pub async fn add_note(
 ) -> AppResult<()> {
     let body = MessageBody::parse(body)?;
     let (note, new) = notes::add(
-        &state.db,
+        &mut *state.db.acquire().await?,
         site,
         conversation,
         (agent.id, &agent.name),
@@ -91,6 +91,30 @@ pub async fn add_note(
     .await?;
     if new {
         publish(state, site, &HubEvent::NoteAdded { note }).await;
+    }
+    Ok(())
+}
+
+/// Puts a tag on a conversation (`add`) or takes it off, and shows the tags to the agents.
+pub async fn change_tag(
+    state: &AppState,
+    site: SiteId,
+    conversation: ConversationId,
+    tag: &str,
+    add: bool,
+) -> AppResult<()> {
+    let tag = Tag::parse(tag)?;
+    let tagged = if add {
+        tags::add(&state.db, site, conversation, &tag).await?
+    } else {
+        tags::remove(&state.db, site, conversation, &tag).await?
+    };
+    if tagged.changed {
+        let event = HubEvent::TagsChanged {
+            conversation_id: conversation,
+            tags: tagged.tags,
+        };
+        publish(state, site, &event).await;
     }
     Ok(())
 }

@@ -272,6 +272,42 @@ async fn deliver(link: &mut Link, event: &HubEvent) -> Result<(), Gone> {
             })
             .await
         }
+        HubEvent::ConversationTransferred {
+            conversation_id,
+            by,
+            to,
+            to_name,
+            ..
+        } => {
+            let frame = ServerFrame::ConversationTransferred {
+                conversation_id: *conversation_id,
+                by: *by,
+                to: *to,
+                to_name: to_name.clone(),
+            };
+            link.send(&frame).await
+        }
+        HubEvent::TagsChanged {
+            conversation_id,
+            tags,
+        } => {
+            link.send(&ServerFrame::TagsChanged {
+                conversation_id: *conversation_id,
+                tags: tags.clone(),
+            })
+            .await
+        }
+        HubEvent::WaitTimedOut {
+            conversation_id,
+            waited_secs,
+            ..
+        } => {
+            link.send(&ServerFrame::WaitTimedOut {
+                conversation_id: *conversation_id,
+                waited_secs: *waited_secs,
+            })
+            .await
+        }
     }
 }
 

@@ -7,6 +7,7 @@ use livedesk_protocol::ErrorCode;
 use livedesk_protocol::chat::{Author, MessageBody, Party, Rating};
 use livedesk_protocol::frames::{ServerFrame, VisitorFrame};
 use livedesk_protocol::ids::{ClientId, ConversationId, SiteId, VisitorId};
+use livedesk_protocol::routing::ChatRequest;
 use serde::Deserialize;
 use tokio::time::Instant;
 use uuid::Uuid;
@@ -135,7 +136,10 @@ impl Peer for VisitorPeer {
         frame: VisitorFrame,
     ) -> Result<(), Gone> {
         match frame {
-            VisitorFrame::Send { cid, body } => self.send(state, link, cid, &body).await,
+            VisitorFrame::Send { cid, body, start } => {
+                self.send(state, link, cid, &body, start.unwrap_or_default())
+                    .await
+            }
             VisitorFrame::Resume { after_seq } => {
                 match store::open_conversation_of(&state.db, self.site, self.visitor).await {
                     Ok(Some(conversation)) => {
@@ -277,16 +281,20 @@ impl VisitorPeer {
         link: &mut Link,
         cid: ClientId,
         body: &str,
+        start: ChatRequest,
     ) -> Result<(), Gone> {
-        let body = match MessageBody::parse(body) {
-            Ok(body) => body,
-            Err(error) => {
-                return link
-                    .error(Some(cid), ErrorCode::InvalidInput, error.to_string())
-                    .await;
-            }
+        let parsed = MessageBody::parse(body)
+            .map_err(AppError::from)
+            .and_then(|body| Ok((body, start.parse()?)));
+        let (body, start) = match parsed {
+            Ok(parsed) => parsed,
+            Err(error) => return link.failed(Some(cid), error).await,
         };
-        match store_and_publish(state, self.site, Sender::Visitor(self.visitor), cid, body).await {
+        let sender = Sender::Visitor {
+            id: self.visitor,
+            start,
+        };
+        match store_and_publish(state, self.site, sender, cid, body).await {
             Ok(message) => {
                 self.conversation = Some(message.conversation_id);
                 link.ack(cid, message).await

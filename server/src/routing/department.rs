@@ -11,6 +11,28 @@ use super::agent::AgentSnapshot;
 use super::strategy::{Fallback, Pick};
 use super::{DepartmentId, least_busy, round_robin};
 
+/// The agents a chat for `department` may go to under the other strategies: the
+/// department's own when any of them can take it, else everyone; `true` when the pool was
+/// widened to everyone although a department was asked for.
+pub(super) fn pool<'a>(
+    eligible: &[&'a AgentSnapshot],
+    department: Option<DepartmentId>,
+) -> (Vec<&'a AgentSnapshot>, bool) {
+    let Some(department) = department else {
+        return (eligible.to_vec(), false);
+    };
+    let members: Vec<&AgentSnapshot> = eligible
+        .iter()
+        .copied()
+        .filter(|a| a.department == Some(department))
+        .collect();
+    if members.is_empty() {
+        (eligible.to_vec(), true)
+    } else {
+        (members, false)
+    }
+}
+
 pub(super) fn pick(
     eligible: &[&AgentSnapshot],
     department: Option<DepartmentId>,
@@ -129,6 +151,27 @@ mod tests {
 
             assert_eq!(got, Some(case.expected), "{}", case.why);
         }
+    }
+
+    #[test]
+    fn the_pool_of_other_strategies_is_the_department_when_it_has_someone() {
+        let agents = [
+            member(1, Some(sales()), 4),
+            member(2, None, 0),
+            member(3, Some(support()), 0),
+        ];
+        let eligible: Vec<&AgentSnapshot> = agents.iter().collect();
+        let ids = |pool: &[&AgentSnapshot]| pool.iter().map(|a| a.id).collect::<Vec<_>>();
+
+        let (sales_pool, widened) = pool(&eligible, Some(sales()));
+        assert_eq!((ids(&sales_pool), widened), (vec![id(1)], false));
+
+        let nobody = DepartmentId(uuid::Uuid::from_u128(300));
+        let (everyone, widened) = pool(&eligible, Some(nobody));
+        assert_eq!((ids(&everyone), widened), (vec![id(1), id(2), id(3)], true));
+
+        let (unasked, widened) = pool(&eligible, None);
+        assert_eq!((unasked.len(), widened), (3, false));
     }
 
     #[test]

@@ -28,17 +28,7 @@ mod vip_priority;
 #[cfg(test)]
 mod testing;
 
-use serde::{Deserialize, Serialize};
-use uuid::Uuid;
-
 pub use agent::{AgentSnapshot, AgentState, AgentStatus, Load};
+pub use livedesk_protocol::ids::DepartmentId;
 pub use priority::{Priority, QueueEntry, priority, score};
 pub use strategy::{Fallback, Pick, RoutingRequest, Strategy, pick};
-
-/// A department of one site (Sales, Technical Support, Accounting …).
-///
-/// Lives here until departments have their own table and wire types; it should then move to
-/// `livedesk_protocol::ids` beside the other ids.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(transparent)]
-pub struct DepartmentId(pub Uuid);

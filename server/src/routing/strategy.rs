@@ -35,6 +35,33 @@ pub enum Strategy {
     Language,
 }
 
+impl Strategy {
+    pub const ALL: [Strategy; 6] = [
+        Strategy::RoundRobin,
+        Strategy::LeastBusy,
+        Strategy::SkillBased,
+        Strategy::Department,
+        Strategy::VipPriority,
+        Strategy::Language,
+    ];
+
+    /// The name stored in the database and sent on the wire (`"least_busy"`).
+    pub fn as_stored(self) -> &'static str {
+        match self {
+            Strategy::RoundRobin => "round_robin",
+            Strategy::LeastBusy => "least_busy",
+            Strategy::SkillBased => "skill_based",
+            Strategy::Department => "department",
+            Strategy::VipPriority => "vip_priority",
+            Strategy::Language => "language",
+        }
+    }
+
+    pub fn from_stored(raw: &str) -> Option<Strategy> {
+        Strategy::ALL.into_iter().find(|s| s.as_stored() == raw)
+    }
+}
+
 /// What the waiting visitor asks for; each strategy reads the part it cares about.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct RoutingRequest {
@@ -96,16 +123,25 @@ pub fn pick(
     last_assigned: Option<AgentId>,
 ) -> Option<Pick> {
     let eligible: Vec<&AgentSnapshot> = agents.iter().filter(|a| a.can_take_chat(now)).collect();
-    match strategy {
-        Strategy::RoundRobin => round_robin::pick(&eligible, last_assigned).map(Pick::exact),
-        Strategy::LeastBusy => least_busy::pick(&eligible).map(Pick::exact),
-        Strategy::SkillBased => {
-            skill_based::pick(&eligible, &request.required_skills).map(Pick::exact)
+    // Whatever the strategy, a chat for a department goes to its agents first.
+    let (pool, widened) = department::pool(&eligible, request.department);
+    let picked = match strategy {
+        Strategy::Department => {
+            return department::pick(&eligible, request.department, last_assigned);
         }
-        Strategy::Department => department::pick(&eligible, request.department, last_assigned),
-        Strategy::VipPriority => vip_priority::pick(&eligible, request.vip).map(Pick::exact),
-        Strategy::Language => language::pick(&eligible, request.language.as_deref()),
-    }
+        Strategy::RoundRobin => round_robin::pick(&pool, last_assigned).map(Pick::exact),
+        Strategy::LeastBusy => least_busy::pick(&pool).map(Pick::exact),
+        Strategy::SkillBased => skill_based::pick(&pool, &request.required_skills).map(Pick::exact),
+        Strategy::VipPriority => vip_priority::pick(&pool, request.vip).map(Pick::exact),
+        Strategy::Language => language::pick(&pool, request.language.as_deref()),
+    }?;
+    Some(match picked.fallback {
+        None if widened => Pick {
+            fallback: Some(Fallback::GeneralPool),
+            ..picked
+        },
+        _ => picked,
+    })
 }
 
 #[cfg(test)]
@@ -115,14 +151,7 @@ mod tests {
     use crate::routing::testing::{Lcg, NOW, agent, id};
     use time::Duration;
 
-    const ALL: [Strategy; 6] = [
-        Strategy::RoundRobin,
-        Strategy::LeastBusy,
-        Strategy::SkillBased,
-        Strategy::Department,
-        Strategy::VipPriority,
-        Strategy::Language,
-    ];
+    const ALL: [Strategy; 6] = Strategy::ALL;
 
     #[test]
     fn strategies_are_stored_in_snake_case() {
@@ -137,8 +166,49 @@ mod tests {
         for (strategy, json) in cases {
             assert_eq!(serde_json::to_string(&strategy).ok().as_deref(), Some(json));
             assert_eq!(serde_json::from_str::<Strategy>(json).ok(), Some(strategy));
+            assert_eq!(format!("\"{}\"", strategy.as_stored()), json);
+            assert_eq!(Strategy::from_stored(strategy.as_stored()), Some(strategy));
         }
+        assert_eq!(Strategy::from_stored("fastest"), None);
         assert!(serde_json::from_str::<Strategy>("\"RoundRobin\"").is_err());
+    }
+
+    #[test]
+    fn every_strategy_serves_a_department_with_its_own_agents_first() {
+        let sales = DepartmentId(uuid::Uuid::from_u128(100));
+        let agents = vec![
+            AgentSnapshot {
+                department: Some(sales),
+                active_chats: 4,
+                ..agent(1)
+            },
+            agent(2),
+        ];
+        let for_sales = RoutingRequest {
+            department: Some(sales),
+            ..RoutingRequest::default()
+        };
+        for strategy in ALL {
+            let got = pick(strategy, &for_sales, &agents, NOW, None);
+
+            assert_eq!(got, Some(Pick::exact(&agents[0])), "{strategy:?}");
+        }
+        let full = vec![
+            AgentSnapshot {
+                active_chats: 5,
+                ..agents[0].clone()
+            },
+            agents[1].clone(),
+        ];
+        for strategy in ALL {
+            let got = pick(strategy, &for_sales, &full, NOW, None);
+
+            assert_eq!(
+                got,
+                Some(Pick::fell_back(&full[1], Fallback::GeneralPool)),
+                "{strategy:?}: nobody of Sales is free"
+            );
+        }
     }
 
     #[test]

@@ -52,6 +52,7 @@ async fn malformed_frames_are_refused_and_the_socket_stays_usable() {
             .send_json(&VisitorFrame::Send {
                 cid: ClientId::new_random(),
                 body: body.into(),
+                start: None,
             })
             .await;
         assert_eq!(error_code(widget.recv().await).1, ErrorCode::InvalidInput);
@@ -73,6 +74,7 @@ async fn an_oversized_frame_gets_a_clear_error_and_a_close() {
         .send_json(&VisitorFrame::Send {
             cid: ClientId::new_random(),
             body,
+            start: None,
         })
         .await;
 

@@ -41,6 +41,7 @@ pub async fn send_as_visitor(socket: &mut Socket, body: &str) -> Message {
         .send_json(&VisitorFrame::Send {
             cid,
             body: body.into(),
+            start: None,
         })
         .await;
     acked(socket, cid).await
@@ -158,6 +159,7 @@ async fn a_retried_send_is_stored_once() {
             .send_json(&VisitorFrame::Send {
                 cid,
                 body: "only once".into(),
+                start: None,
             })
             .await;
         acks.push(

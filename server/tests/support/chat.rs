@@ -400,6 +400,7 @@ impl ChatClient {
                 wire.send(&VisitorFrame::Send {
                     cid,
                     body: body.into(),
+                    start: None,
                 })
                 .await
             }
