@@ -231,15 +231,17 @@ impl Transfer<'_> {
         } = self;
         let (site, conversation) = (*site, self.request.conversation);
         let undone = async {
-            state.queue.release(site, to).await?;
             match current.agent {
                 Some(from) => state
                     .queue
                     .transfer(site, to, from, u32::MAX)
                     .await
                     .map(|_| ()),
-                // It was waiting: it waits again (its score is set again by the upkeep).
-                None => state.queue.enqueue(line, conversation, 0.0).await,
+                // It was waiting: it waits again, at the front until the upkeep scores it.
+                None => {
+                    state.queue.release(site, to).await?;
+                    state.queue.enqueue(line, conversation, 0.0).await
+                }
             }
         };
         if let Err(error) = undone.await {

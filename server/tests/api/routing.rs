@@ -1,0 +1,337 @@
+//! Routing with real agents: departments and their lines, languages, VIP visitors, the
+//! system's busy state at capacity, and the wait timeout.
+
+use std::time::Duration;
+
+use livedesk_protocol::ErrorCode;
+use livedesk_protocol::chat::Message;
+use livedesk_protocol::frames::{ServerFrame, VisitorFrame};
+use livedesk_protocol::ids::{AgentId, ClientId, ConversationId, DepartmentId, SiteId};
+use livedesk_protocol::presence::AgentStateKind;
+use livedesk_protocol::routing::ChatRequest;
+use livedesk_server::assignment::settings::{self, RoutingSettings};
+use livedesk_server::routing::Strategy;
+use sqlx::PgPool;
+
+use crate::messaging::{agent, send_as_visitor, visitor};
+use crate::support::client::{Socket, login, visitor_session};
+use crate::support::{TestApp, create_site};
+
+pub async fn department(db: &PgPool, site: SiteId, name: &str) -> DepartmentId {
+    let id = DepartmentId::new_random();
+    sqlx::query("INSERT INTO departments (id, site_id, name) VALUES ($1, $2, $3)")
+        .bind(id.0)
+        .bind(site.0)
+        .bind(name)
+        .execute(db)
+        .await
+        .unwrap();
+    id
+}
+
+pub async fn join_department(db: &PgPool, agent: AgentId, department: DepartmentId) {
+    sqlx::query("UPDATE agents SET department_id = $2 WHERE id = $1")
+        .bind(agent.0)
+        .bind(department.0)
+        .execute(db)
+        .await
+        .unwrap();
+}
+
+async fn set_max_chats(db: &PgPool, agent: AgentId, max_chats: i32) {
+    sqlx::query("UPDATE agents SET max_chats = $2 WHERE id = $1")
+        .bind(agent.0)
+        .bind(max_chats)
+        .execute(db)
+        .await
+        .unwrap();
+}
+
+/// Sends the visitor's first message with what it asks of routing.
+pub async fn start_chat(
+    socket: &mut Socket,
+    body: &str,
+    start: ChatRequest,
+) -> Result<Message, ErrorCode> {
+    let cid = ClientId::new_random();
+    socket
+        .send_json(&VisitorFrame::Send {
+            cid,
+            body: body.into(),
+            start: Some(start),
+        })
+        .await;
+    socket
+        .recv_until(|f| match f {
+            ServerFrame::Ack { cid: c, message } if c == cid => Some(Ok(message)),
+            ServerFrame::Error {
+                cid: Some(c), code, ..
+            } if c == cid => Some(Err(code)),
+            _ => None,
+        })
+        .await
+}
+
+pub async fn assigned_to(socket: &mut Socket, conversation: ConversationId) -> AgentId {
+    socket
+        .recv_until(|f| match f {
+            ServerFrame::ConversationAssigned {
+                conversation_id,
+                agent_id,
+                ..
+            } if conversation_id == conversation => Some(agent_id),
+            _ => None,
+        })
+        .await
+}
+
+async fn place(socket: &mut Socket, conversation: ConversationId) -> u64 {
+    socket
+        .recv_until(|f| match f {
+            ServerFrame::QueuePosition {
+                conversation_id,
+                position,
+                ..
+            } if conversation_id == conversation => Some(position),
+            _ => None,
+        })
+        .await
+}
+
+fn for_department(department: DepartmentId) -> ChatRequest {
+    ChatRequest {
+        department_id: Some(department),
+        ..ChatRequest::default()
+    }
+}
+
+#[tokio::test]
+async fn a_department_chat_goes_to_its_agent_even_when_others_are_idler() {
+    let app = TestApp::spawn().await;
+    let sales = department(&app.db, app.site.id, "Satış").await;
+    let ada = login(&app.node, &app.site.admin_email).await;
+    let ali = login(&app.node, &app.site.agent_email).await;
+    join_department(&app.db, ada.agent.id, sales).await;
+    let _ada_desk = agent(&app.node, &ada.access_token).await;
+    let first = visitor_session(&app.node, &app.site).await;
+    let mut first = visitor(&app.node, &first.visitor_token).await;
+    let opened = send_as_visitor(&mut first, "hello").await;
+    assert_eq!(
+        assigned_to(&mut first, opened.conversation_id).await,
+        ada.agent.id
+    );
+    let _ali_desk = agent(&app.node, &ali.access_token).await;
+
+    let second = visitor_session(&app.node, &app.site).await;
+    let mut second = visitor(&app.node, &second.visitor_token).await;
+    let for_sales = start_chat(&mut second, "I want to buy shoes", for_department(sales))
+        .await
+        .unwrap();
+    let third = visitor_session(&app.node, &app.site).await;
+    let mut third = visitor(&app.node, &third.visitor_token).await;
+    let general = send_as_visitor(&mut third, "where is my order?").await;
+
+    assert_eq!(
+        assigned_to(&mut second, for_sales.conversation_id).await,
+        ada.agent.id,
+        "Sales' own agent takes the Sales chat although Ali has none"
+    );
+    assert_eq!(
+        assigned_to(&mut third, general.conversation_id).await,
+        ali.agent.id,
+        "a chat for no department goes to the least busy"
+    );
+}
+
+#[tokio::test]
+async fn a_department_with_nobody_free_falls_back_to_the_general_pool() {
+    let app = TestApp::spawn().await;
+    let sales = department(&app.db, app.site.id, "Sales").await;
+    let ada = login(&app.node, &app.site.admin_email).await;
+    join_department(&app.db, ada.agent.id, sales).await;
+    let ali = login(&app.node, &app.site.agent_email).await;
+    let _ali_desk = agent(&app.node, &ali.access_token).await;
+    let session = visitor_session(&app.node, &app.site).await;
+    let mut widget = visitor(&app.node, &session.visitor_token).await;
+
+    let opened = start_chat(&mut widget, "prices?", for_department(sales))
+        .await
+        .unwrap();
+
+    assert_eq!(
+        assigned_to(&mut widget, opened.conversation_id).await,
+        ali.agent.id,
+        "Ada (Sales) is offline: Ali takes it"
+    );
+}
+
+#[tokio::test]
+async fn the_language_strategy_finds_the_agent_who_speaks_the_visitors_language() {
+    let app = TestApp::spawn().await;
+    let language = RoutingSettings {
+        strategy: Strategy::Language,
+        ..RoutingSettings::default()
+    };
+    settings::save(&app.db, app.site.id, language)
+        .await
+        .unwrap();
+    let ada = login(&app.node, &app.site.admin_email).await;
+    let ali = login(&app.node, &app.site.agent_email).await;
+    sqlx::query("UPDATE agents SET languages = '{tr,de}' WHERE id = $1")
+        .bind(ada.agent.id.0)
+        .execute(&app.db)
+        .await
+        .unwrap();
+    let _ada_desk = agent(&app.node, &ada.access_token).await;
+    let _ali_desk = agent(&app.node, &ali.access_token).await;
+    let session = visitor_session(&app.node, &app.site).await;
+    let mut widget = visitor(&app.node, &session.visitor_token).await;
+
+    let start = ChatRequest {
+        language: Some("de-DE".into()),
+        ..ChatRequest::default()
+    };
+    let opened = start_chat(&mut widget, "Hallo", start).await.unwrap();
+
+    assert_eq!(
+        assigned_to(&mut widget, opened.conversation_id).await,
+        ada.agent.id
+    );
+}
+
+#[tokio::test]
+async fn a_vip_visitor_goes_ahead_of_those_who_came_earlier() {
+    let app = TestApp::spawn().await;
+    let early = visitor_session(&app.node, &app.site).await;
+    let mut early_widget = visitor(&app.node, &early.visitor_token).await;
+    let early_chat = send_as_visitor(&mut early_widget, "first!").await;
+    assert_eq!(
+        place(&mut early_widget, early_chat.conversation_id).await,
+        1
+    );
+    let vip = visitor_session(&app.node, &app.site).await;
+    sqlx::query("UPDATE visitors SET vip = true WHERE id = $1")
+        .bind(vip.visitor_id.0)
+        .execute(&app.db)
+        .await
+        .unwrap();
+    let mut vip_widget = visitor(&app.node, &vip.visitor_token).await;
+
+    let vip_chat = send_as_visitor(&mut vip_widget, "I am a VIP").await;
+
+    assert_eq!(place(&mut vip_widget, vip_chat.conversation_id).await, 1);
+    assert_eq!(
+        place(&mut early_widget, early_chat.conversation_id).await,
+        2,
+        "the earlier visitor moves back one place"
+    );
+}
+
+#[tokio::test]
+async fn an_unknown_or_foreign_department_or_a_bad_language_is_refused_and_opens_nothing() {
+    let app = TestApp::spawn().await;
+    let other = create_site(&app.db, "Other Shop", "https://other.example.com").await;
+    let foreign = department(&app.db, other.id, "Their Sales").await;
+    let session = visitor_session(&app.node, &app.site).await;
+    let mut widget = visitor(&app.node, &session.visitor_token).await;
+
+    let refused = [
+        for_department(foreign),
+        for_department(DepartmentId::new_random()),
+        ChatRequest {
+            language: Some("not a language".into()),
+            ..ChatRequest::default()
+        },
+        ChatRequest {
+            skills: vec!["   ".into()],
+            ..ChatRequest::default()
+        },
+    ];
+    for start in refused {
+        let got = start_chat(&mut widget, "hello", start.clone()).await;
+
+        assert_eq!(got.err(), Some(ErrorCode::InvalidInput), "{start:?}");
+    }
+    let stored: i64 = sqlx::query_scalar("SELECT count(*) FROM conversations WHERE site_id = $1")
+        .bind(app.site.id.0)
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(stored, 0, "no conversation, no message was left behind");
+}
+
+/// The next presence of `me`: the state in force, the state chosen, and the chats open.
+async fn effective(desk: &mut Socket, me: AgentId) -> (AgentStateKind, AgentStateKind, u32) {
+    desk.recv_until(|f| match f {
+        ServerFrame::AgentPresence { presence } if presence.agent_id == me => Some((
+            presence.effective,
+            presence.choice.state,
+            presence.active_chats,
+        )),
+        _ => None,
+    })
+    .await
+}
+
+#[tokio::test]
+async fn an_agent_at_capacity_is_shown_busy_by_the_system_until_a_chat_ends() {
+    let app = TestApp::spawn().await;
+    let ali = login(&app.node, &app.site.agent_email).await;
+    set_max_chats(&app.db, ali.agent.id, 1).await;
+    let mut desk = agent(&app.node, &ali.access_token).await;
+    let session = visitor_session(&app.node, &app.site).await;
+    let mut widget = visitor(&app.node, &session.visitor_token).await;
+    send_as_visitor(&mut widget, "hello").await;
+    assert_eq!(
+        effective(&mut desk, ali.agent.id).await,
+        (AgentStateKind::Busy, AgentStateKind::Available, 1),
+        "full: busy, though the agent chose available"
+    );
+
+    let cid = ClientId::new_random();
+    widget.send_json(&VisitorFrame::Close { cid }).await;
+    assert_eq!(
+        effective(&mut desk, ali.agent.id).await,
+        (AgentStateKind::Available, AgentStateKind::Available, 0)
+    );
+}
+
+#[tokio::test]
+async fn a_visitor_who_waits_too_long_is_offered_the_offline_form_once() {
+    let app = TestApp::spawn().await;
+    let quick = RoutingSettings {
+        queue_timeout: Duration::from_secs(1),
+        ..RoutingSettings::default()
+    };
+    settings::save(&app.db, app.site.id, quick).await.unwrap();
+    let session = visitor_session(&app.node, &app.site).await;
+    let mut widget = visitor(&app.node, &session.visitor_token).await;
+
+    let opened = send_as_visitor(&mut widget, "is anybody there?").await;
+
+    let waited = widget
+        .recv_until(|f| match f {
+            ServerFrame::WaitTimedOut {
+                conversation_id,
+                waited_secs,
+            } if conversation_id == opened.conversation_id => Some(waited_secs),
+            _ => None,
+        })
+        .await;
+    assert!(waited >= 1, "waited {waited} s");
+    let later = widget
+        .frames_within(livedesk_server::assignment::upkeep::UPKEEP_EVERY * 2)
+        .await;
+    assert!(
+        !later
+            .iter()
+            .any(|f| matches!(f, ServerFrame::WaitTimedOut { .. })),
+        "offered once per wait: {later:?}"
+    );
+    assert!(
+        later
+            .iter()
+            .any(|f| matches!(f, ServerFrame::QueuePosition { position: 1, .. })),
+        "and still told its place while it waits: {later:?}"
+    );
+}
