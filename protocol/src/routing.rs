@@ -1,5 +1,6 @@
 //! What a new chat asks for (department, language, skills), transfers between agents and
-//! departments, and the tags agents put on conversations.
+//! departments, the tags agents put on conversations, and the routing settings of the admin
+//! console (strategies, departments, agents' routing profiles, VIP marks).
 
 use serde::{Deserialize, Serialize};
 
@@ -134,6 +135,225 @@ impl Tag {
     }
 }
 
+/// How a site or a department hands new chats to agents.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Strategy {
+    /// Each available agent in turn: A, B, C, A, …
+    RoundRobin,
+    /// The agent with the lowest load (`active / max × 100 + queued × 10`).
+    LeastBusy,
+    /// Best match of the visitor's required skills (70 %) and a light load (30 %).
+    SkillBased,
+    /// Agents of the visitor's department, else the general pool.
+    Department,
+    /// VIP visitors to the most senior, best-rated agent; others to the least busy.
+    VipPriority,
+    /// Agents speaking the visitor's language, else English speakers, else anyone.
+    Language,
+}
+
+impl Strategy {
+    pub const ALL: [Strategy; 6] = [
+        Strategy::RoundRobin,
+        Strategy::LeastBusy,
+        Strategy::SkillBased,
+        Strategy::Department,
+        Strategy::VipPriority,
+        Strategy::Language,
+    ];
+
+    /// The name stored in the database and sent on the wire (`"least_busy"`).
+    pub fn as_stored(self) -> &'static str {
+        match self {
+            Strategy::RoundRobin => "round_robin",
+            Strategy::LeastBusy => "least_busy",
+            Strategy::SkillBased => "skill_based",
+            Strategy::Department => "department",
+            Strategy::VipPriority => "vip_priority",
+            Strategy::Language => "language",
+        }
+    }
+
+    pub fn from_stored(raw: &str) -> Option<Strategy> {
+        Strategy::ALL.into_iter().find(|s| s.as_stored() == raw)
+    }
+}
+
+/// `GET` / `PUT /api/v1/site/routing`: how the site routes chats.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RoutingConfig {
+    pub strategy: Strategy,
+    /// `true`: the server assigns; `false`: agents accept from the queue.
+    pub auto_assign: bool,
+    /// How long a disconnected agent keeps their chats, 0–3600 s.
+    pub reconnect_grace_secs: u32,
+    /// How long a visitor waits before being offered the offline form, 30–86400 s.
+    pub queue_timeout_secs: u32,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum RoutingConfigError {
+    #[error("the grace period must be 0 to 3600 seconds")]
+    Grace,
+    #[error("the queue timeout must be 30 to 86400 seconds")]
+    QueueTimeout,
+}
+
+impl RoutingConfig {
+    pub fn validate(self) -> Result<Self, RoutingConfigError> {
+        if self.reconnect_grace_secs > 3600 {
+            return Err(RoutingConfigError::Grace);
+        }
+        if !(30..=86_400).contains(&self.queue_timeout_secs) {
+            return Err(RoutingConfigError::QueueTimeout);
+        }
+        Ok(self)
+    }
+}
+
+/// A department of the site (`GET /api/v1/site/departments`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Department {
+    pub id: DepartmentId,
+    pub name: String,
+    /// Visitors waiting for it get +1 queue priority (the usual one is Sales).
+    pub urgent: bool,
+    /// Its own routing strategy; `None`: the site's.
+    pub strategy: Option<Strategy>,
+}
+
+/// `POST /api/v1/site/departments`, `PUT /api/v1/site/departments/{id}`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DepartmentInput {
+    pub name: String,
+    #[serde(default)]
+    pub urgent: bool,
+    #[serde(default)]
+    pub strategy: Option<Strategy>,
+}
+
+/// Longest department name, in characters.
+pub const MAX_DEPARTMENT_NAME_CHARS: usize = 100;
+
+impl DepartmentInput {
+    /// Trims the name and checks it is 1 to [`MAX_DEPARTMENT_NAME_CHARS`] characters.
+    pub fn parse(self) -> Result<Self, ProfileError> {
+        let name = self.name.trim();
+        let chars = name.chars().count();
+        if chars == 0 || chars > MAX_DEPARTMENT_NAME_CHARS || name.chars().any(char::is_control) {
+            return Err(ProfileError::DepartmentName);
+        }
+        Ok(Self {
+            name: name.to_owned(),
+            ..self
+        })
+    }
+}
+
+/// `PUT /api/v1/site/agents/{id}/routing`: what routing knows of an agent.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AgentRouting {
+    #[serde(default)]
+    pub department_id: Option<DepartmentId>,
+    /// Skill tags ("Teknik Destek"), matched exactly against what chats ask for.
+    #[serde(default)]
+    pub skills: Vec<String>,
+    /// ISO 639 language codes the agent chats in ("tr", "en").
+    pub languages: Vec<String>,
+    /// Chats at once, 1–100.
+    pub max_chats: u32,
+    /// Seniority, 0–10: VIP visitors go to the highest.
+    #[serde(default)]
+    pub priority_level: u8,
+    pub accepts_calls: bool,
+}
+
+/// Most skills and languages one agent may have.
+pub const MAX_AGENT_SKILLS: usize = 30;
+pub const MAX_AGENT_LANGUAGES: usize = 10;
+
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum ProfileError {
+    #[error("a department name must have 1 to {MAX_DEPARTMENT_NAME_CHARS} characters")]
+    DepartmentName,
+    #[error(
+        "an agent may have at most {MAX_AGENT_SKILLS} skills of 1 to {MAX_SKILL_CHARS} characters"
+    )]
+    Skills,
+    #[error("languages must be 1 to {MAX_AGENT_LANGUAGES} ISO 639 codes such as \"tr\" or \"en\"")]
+    Languages,
+    #[error("max_chats must be 1 to 100")]
+    MaxChats,
+    #[error("priority_level must be 0 to 10")]
+    PriorityLevel,
+}
+
+impl AgentRouting {
+    /// Checks the limits; skills are trimmed and de-duplicated, languages lower-cased.
+    pub fn parse(self) -> Result<Self, ProfileError> {
+        let mut skills: Vec<String> = Vec::new();
+        for skill in &self.skills {
+            let skill = skill.trim();
+            let chars = skill.chars().count();
+            if chars == 0 || chars > MAX_SKILL_CHARS || skill.chars().any(char::is_control) {
+                return Err(ProfileError::Skills);
+            }
+            if !skills.iter().any(|s| s == skill) {
+                skills.push(skill.to_owned());
+            }
+        }
+        if skills.len() > MAX_AGENT_SKILLS {
+            return Err(ProfileError::Skills);
+        }
+        let mut languages: Vec<String> = Vec::new();
+        for language in &self.languages {
+            let code = language.trim().to_ascii_lowercase();
+            if !(2..=3).contains(&code.len()) || !code.chars().all(|c| c.is_ascii_lowercase()) {
+                return Err(ProfileError::Languages);
+            }
+            if !languages.contains(&code) {
+                languages.push(code);
+            }
+        }
+        if languages.is_empty() || languages.len() > MAX_AGENT_LANGUAGES {
+            return Err(ProfileError::Languages);
+        }
+        if !(1..=100).contains(&self.max_chats) {
+            return Err(ProfileError::MaxChats);
+        }
+        if self.priority_level > 10 {
+            return Err(ProfileError::PriorityLevel);
+        }
+        Ok(Self {
+            skills,
+            languages,
+            ..self
+        })
+    }
+}
+
+/// An agent of the site with their routing profile (`GET /api/v1/site/agents`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SiteAgent {
+    pub id: AgentId,
+    pub name: String,
+    pub email: String,
+    pub role: crate::api::Role,
+    pub active: bool,
+    pub routing: AgentRouting,
+}
+
+/// `PUT /api/v1/site/visitors/{id}/vip`: mark or unmark a VIP visitor.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VipMark {
+    pub vip: bool,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -148,11 +368,12 @@ mod tests {
 
     #[test]
     fn chat_requests_are_checked() {
-        let cases: &[(
-            Option<&str>,
-            &[&str],
-            Result<(Option<&str>, &[&str]), ChatRequestError>,
-        )] = &[
+        type Case<'a> = (
+            Option<&'a str>,
+            &'a [&'a str],
+            Result<(Option<&'a str>, &'a [&'a str]), ChatRequestError>,
+        );
+        let cases: &[Case] = &[
             (None, &[], Ok((None, &[]))),
             (Some("tr-TR"), &[" Satış "], Ok((Some("tr-TR"), &["Satış"]))),
             (Some("zh-Hant-TW"), &[], Ok((Some("zh-Hant-TW"), &[]))),

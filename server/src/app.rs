@@ -146,6 +146,7 @@ fn routes(state: &AppState) -> Router {
     Router::new()
         .merge(auth::routes::router(&client_ip))
         .merge(chat::routes::router())
+        .merge(assignment::routes::router())
         .merge(sites::visitor_session::router(&client_ip))
         .merge(sites::status::router(&client_ip))
         .merge(realtime::router())

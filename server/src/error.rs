@@ -5,7 +5,7 @@ use axum::Json;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use livedesk_protocol::chat::{MessageBodyError, RatingError};
-use livedesk_protocol::routing::{ChatRequestError, TagError};
+use livedesk_protocol::routing::{ChatRequestError, ProfileError, RoutingConfigError, TagError};
 use livedesk_protocol::{ApiError, ErrorCode};
 
 #[derive(Debug, thiserror::Error)]
@@ -33,7 +33,14 @@ macro_rules! invalid_input_from {
     )*};
 }
 
-invalid_input_from!(MessageBodyError, RatingError, ChatRequestError, TagError);
+invalid_input_from!(
+    MessageBodyError,
+    RatingError,
+    ChatRequestError,
+    TagError,
+    ProfileError,
+    RoutingConfigError
+);
 
 impl AppError {
     pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {

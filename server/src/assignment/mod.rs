@@ -8,8 +8,12 @@
 //! - [`grace`]: agents who vanish lose their chats to the queue after the grace period.
 //! - [`upkeep`]: priorities age and long waits are offered the offline form.
 //! - [`transfer`]: agents hand conversations to a colleague or a department.
+//! - [`routes`]: the admin console's routing settings, departments and agents' profiles.
 
+mod departments;
 pub mod grace;
+mod profiles;
+pub mod routes;
 pub mod settings;
 mod store;
 pub mod transfer;

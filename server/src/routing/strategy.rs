@@ -17,50 +17,7 @@ use super::{
     DepartmentId, department, language, least_busy, round_robin, skill_based, vip_priority,
 };
 
-/// How a site hands new chats to agents; stored in the site's routing settings.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Strategy {
-    /// Each available agent in turn: A, B, C, A, …
-    RoundRobin,
-    /// The agent with the lowest load (`active / max × 100 + queued × 10`).
-    LeastBusy,
-    /// Best match of the visitor's required skills (70 %) and a light load (30 %).
-    SkillBased,
-    /// Agents of the visitor's department, else the general pool.
-    Department,
-    /// VIP visitors to the most senior, best-rated agent; others to the least busy.
-    VipPriority,
-    /// Agents speaking the visitor's language, else English speakers, else anyone.
-    Language,
-}
-
-impl Strategy {
-    pub const ALL: [Strategy; 6] = [
-        Strategy::RoundRobin,
-        Strategy::LeastBusy,
-        Strategy::SkillBased,
-        Strategy::Department,
-        Strategy::VipPriority,
-        Strategy::Language,
-    ];
-
-    /// The name stored in the database and sent on the wire (`"least_busy"`).
-    pub fn as_stored(self) -> &'static str {
-        match self {
-            Strategy::RoundRobin => "round_robin",
-            Strategy::LeastBusy => "least_busy",
-            Strategy::SkillBased => "skill_based",
-            Strategy::Department => "department",
-            Strategy::VipPriority => "vip_priority",
-            Strategy::Language => "language",
-        }
-    }
-
-    pub fn from_stored(raw: &str) -> Option<Strategy> {
-        Strategy::ALL.into_iter().find(|s| s.as_stored() == raw)
-    }
-}
+pub use livedesk_protocol::routing::Strategy;
 
 /// What the waiting visitor asks for; each strategy reads the part it cares about.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

@@ -18,6 +18,7 @@ mod presence;
 mod queue;
 mod resilience;
 mod routing;
+mod routing_admin;
 mod signals;
 mod status;
 mod tenancy;
