@@ -15,6 +15,10 @@ use axum::routing::get;
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::json;
 
+use support::chat::ChatClient;
+use support::client::{http, visitor_session};
+use support::nginx::Nginx;
+use support::process_node::ProcessNode;
 use support::{PASSWORD, TestApp, create_site, free_port};
 
 /// A chromedriver of this test's own.
@@ -221,29 +225,7 @@ async fn a_visitor_on_a_third_party_page_chats_with_an_agent_in_the_dashboard() 
     .await;
 
     // The agent logs into the dashboard and sees the conversation.
-    agent.goto(&format!("{livedesk}/dashboard/")).await.unwrap();
-    agent
-        .wait()
-        .for_element(Locator::Css("input[name=email]"))
-        .await
-        .unwrap()
-        .send_keys(&site.agent_email)
-        .await
-        .unwrap();
-    agent
-        .find(Locator::Css("input[name=password]"))
-        .await
-        .unwrap()
-        .send_keys(PASSWORD)
-        .await
-        .unwrap();
-    agent
-        .find(Locator::Css("button[type=submit]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    sign_in(&agent, &livedesk, &site.agent_email).await;
     let conversation = agent
         .wait()
         .for_element(Locator::Css("[data-ld=conversation]"))
@@ -260,20 +242,7 @@ async fn a_visitor_on_a_third_party_page_chats_with_an_agent_in_the_dashboard() 
 
     // The agent answers; the visitor sees it live.
     let reply = "Hi! How can I help you today?";
-    agent
-        .find(Locator::Css("[data-ld=composer]"))
-        .await
-        .unwrap()
-        .send_keys(reply)
-        .await
-        .unwrap();
-    agent
-        .find(Locator::Css("[data-ld=send]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    reply_in_dashboard(&agent, reply).await;
     until(&visitor, "the agent's answer in the widget", || async {
         messages_by(&visitor, "agent")
             .await
@@ -300,6 +269,51 @@ async fn a_visitor_on_a_third_party_page_chats_with_an_agent_in_the_dashboard() 
 
     visitor.close().await.ok();
     agent.close().await.ok();
+}
+
+/// Signs in to the dashboard at `base` (the node, or nginx in front of the nodes).
+async fn sign_in(agent: &Client, base: &str, email: &str) {
+    agent.goto(&format!("{base}/dashboard/")).await.unwrap();
+    agent
+        .wait()
+        .for_element(Locator::Css("input[name=email]"))
+        .await
+        .unwrap()
+        .send_keys(email)
+        .await
+        .unwrap();
+    agent
+        .find(Locator::Css("input[name=password]"))
+        .await
+        .unwrap()
+        .send_keys(PASSWORD)
+        .await
+        .unwrap();
+    agent
+        .find(Locator::Css("button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+}
+
+/// Types `text` into the open conversation's composer and sends it.
+async fn reply_in_dashboard(agent: &Client, text: &str) {
+    agent
+        .find(Locator::Css("[data-ld=composer]"))
+        .await
+        .unwrap()
+        .send_keys(text)
+        .await
+        .unwrap();
+    agent
+        .find(Locator::Css("[data-ld=send]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
 }
 
 /// Opens the widget with its launcher and enters its frame. The loader keeps the panel open
@@ -378,4 +392,106 @@ async fn a_page_of_an_origin_not_allowed_gets_no_widget_frame() {
         .unwrap();
     assert_eq!(visitors, 0);
     visitor.close().await.ok();
+}
+
+/// How many agent sockets the node at `addr` holds, from its metrics.
+async fn agent_sockets(addr: std::net::SocketAddr) -> u64 {
+    let text = http()
+        .get(format!("http://{addr}/metrics"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    text.lines()
+        .find_map(|line| line.strip_prefix("livedesk_open_sockets{role=\"agent\"} "))
+        .and_then(|n| n.trim().parse::<f64>().ok())
+        .map_or(0, |n| n as u64)
+}
+
+#[tokio::test]
+async fn the_dashboard_behind_nginx_outlives_a_crash_of_its_node_and_misses_nothing() {
+    let app = TestApp::spawn().await;
+    let crashing = ProcessNode::start(&app.settings);
+    let proxy = Nginx::start(&[app.node.addr, crashing.addr]);
+    let base = proxy.url();
+    let driver = Driver::start();
+    let (desk, _profile) = driver.browser().await;
+
+    // The agent signs in through nginx; reloads until the dashboard's socket is on the node
+    // that will crash (nginx takes turns between the nodes).
+    sign_in(&desk, &base, &app.site.agent_email).await;
+    let mut on_crashing = false;
+    for _ in 0..10 {
+        until(&desk, "the dashboard's socket on a node", || async {
+            app.node.state.sockets.len() + agent_sockets(crashing.addr).await as usize == 1
+        })
+        .await;
+        if agent_sockets(crashing.addr).await == 1 {
+            on_crashing = true;
+            break;
+        }
+        desk.refresh().await.unwrap();
+        until(&desk, "the old socket to close", || async {
+            app.node.state.sockets.is_empty()
+        })
+        .await;
+    }
+    assert!(
+        on_crashing,
+        "nginx never sent the dashboard to the other node"
+    );
+
+    // A visitor on the surviving node says hello; the agent opens the conversation.
+    let survivor = app.node.origin();
+    let session = visitor_session(&app.node, &app.site).await;
+    let mut visitor = ChatClient::visitor(&session);
+    visitor.connect(&survivor).await.unwrap();
+    visitor.send("hello from the shop").await;
+    desk.wait()
+        .for_element(Locator::Css("[data-ld=conversation]"))
+        .await
+        .expect("the conversation is listed")
+        .click()
+        .await
+        .unwrap();
+    until(&desk, "the hello in the dashboard", || async {
+        messages_by(&desk, "visitor").await.len() == 1
+    })
+    .await;
+
+    // The dashboard's node dies; the visitor writes meanwhile.
+    crashing.kill();
+    visitor.send("are you still there?").await;
+    visitor
+        .pump_until(&survivor, Duration::from_secs(10), |c| {
+            c.unacknowledged() == 0
+        })
+        .await;
+
+    // The dashboard reconnects through nginx to the survivor and shows what it missed, once.
+    until(
+        &desk,
+        "the message sent while the node was down",
+        || async {
+            let seen = messages_by(&desk, "visitor").await;
+            seen.len() == 2 && seen[1].contains("are you still there?")
+        },
+    )
+    .await;
+    let reply = "Yes, sorry, I was cut off";
+    reply_in_dashboard(&desk, reply).await;
+    visitor
+        .pump_until(&survivor, Duration::from_secs(20), |c| {
+            c.transcript.messages().iter().any(|m| m.body == reply)
+        })
+        .await;
+    assert_eq!(
+        visitor.transcript.seqs(),
+        vec![1, 2, 3],
+        "the visitor's transcript is whole, nothing doubled"
+    );
+    assert_eq!(messages_by(&desk, "visitor").await.len(), 2);
+    desk.close().await.ok();
 }
