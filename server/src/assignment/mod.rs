@@ -11,6 +11,7 @@
 //! - [`routes`]: the admin console's routing settings, departments and agents' profiles.
 
 mod departments;
+pub mod estimate;
 pub mod grace;
 mod profiles;
 pub mod routes;
@@ -30,14 +31,11 @@ use crate::presence::{news, roster};
 use crate::queue::{Assignment, Line};
 use crate::realtime::event::HubEvent;
 use crate::realtime::send::publish;
-use crate::routing::{self, AgentSnapshot};
+use crate::routing::{self, AgentSnapshot, AgentStatus};
 use crate::state::AppState;
 
 pub use settings::RoutingSettings;
 use store::Waiting;
-
-/// Seconds of waiting assumed for each visitor ahead, until handling times are measured.
-const WAIT_PER_PLACE_SECS: u64 = 60;
 
 /// A visitor opened a conversation: queue it, and assign it if the site auto-assigns.
 pub async fn on_opened(
@@ -276,20 +274,38 @@ async fn hand_over(
     Ok(())
 }
 
-/// Tells waiting visitors their places, line by line.
+/// Tells waiting visitors their places and waits, line by line.
 async fn announce_queue(state: &AppState, site: SiteId) -> AppResult<()> {
+    let mut secs_per_place = None;
     for line in state.queue.lines(site).await? {
         let order = state.queue.waiting(line).await?;
-        if line.department.is_none() || !order.is_empty() {
-            publish(state, site, &HubEvent::QueueMoved { order }).await;
+        if line.department.is_some() && order.is_empty() {
+            continue;
         }
+        let secs_per_place = match secs_per_place {
+            Some(secs) => secs,
+            None => *secs_per_place.insert(measure_secs_per_place(state, site).await?),
+        };
+        let event = HubEvent::QueueMoved {
+            order,
+            secs_per_place,
+        };
+        publish(state, site, &event).await;
     }
     Ok(())
 }
 
-/// The estimated wait for a place in the queue.
-pub fn estimated_wait_secs(position: u64) -> u64 {
-    position * WAIT_PER_PLACE_SECS
+/// What a place in the site's queue costs now (see [`estimate`]).
+async fn measure_secs_per_place(state: &AppState, site: SiteId) -> AppResult<u64> {
+    let average = store::average_chat_secs(&state.db, site).await?;
+    let now = OffsetDateTime::now_utc();
+    let seats: u32 = roster::snapshot(state, site)
+        .await?
+        .iter()
+        .filter(|a| a.status == AgentStatus::Online && a.state.accepts_chats(now))
+        .map(|a| a.max_chats)
+        .sum();
+    Ok(estimate::secs_per_place(average, seats))
 }
 
 /// Rebuilds the site's queue from PostgreSQL when Redis has lost it (flush, restart).

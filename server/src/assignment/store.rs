@@ -161,6 +161,20 @@ pub async fn loads(db: &PgPool, site: SiteId) -> AppResult<Vec<(AgentId, u32)>> 
     Ok(loads)
 }
 
+/// How long the site's last 50 answered chats lasted on average, from assignment to close.
+pub async fn average_chat_secs(db: &PgPool, site: SiteId) -> AppResult<Option<f64>> {
+    let average = sqlx::query_scalar!(
+        r#"SELECT avg(extract(epoch FROM closed_at - assigned_at))::float8 AS average
+           FROM (SELECT closed_at, assigned_at FROM conversations
+                 WHERE site_id = $1 AND status = 'closed' AND assigned_at IS NOT NULL
+                 ORDER BY closed_at DESC LIMIT 50) recent"#,
+        site.0
+    )
+    .fetch_one(db)
+    .await?;
+    Ok(average)
+}
+
 /// Sites with visitors waiting, for the periodic upkeep of their queues.
 pub async fn sites_with_waiting(db: &PgPool) -> AppResult<Vec<SiteId>> {
     let sites = sqlx::query_scalar!(

@@ -33,8 +33,12 @@ pub enum HubEvent {
         visitor_id: VisitorId,
         agent_id: AgentId,
     },
-    /// The queue moved; `order` is the waiting conversations, first first: for visitors.
-    QueueMoved { order: Vec<ConversationId> },
+    /// A line of the queue moved; `order` is its waiting conversations, first first, and
+    /// each place costs `secs_per_place` of waiting: for visitors.
+    QueueMoved {
+        order: Vec<ConversationId>,
+        secs_per_place: u64,
+    },
     /// An internal note: for the site's agents only.
     NoteAdded { note: Note },
     /// A new conversation: for the site's agents.

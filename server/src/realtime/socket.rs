@@ -37,11 +37,12 @@ pub trait Peer: Send {
         frame: Self::Frame,
     ) -> impl Future<Output = Result<(), Gone>> + Send;
 
-    /// The site's queue moved (visitors tell their client its place).
+    /// A line of the site's queue moved (visitors tell their client its place and wait).
     fn on_queue_moved(
         &mut self,
         _link: &mut Link,
         _order: &[ConversationId],
+        _secs_per_place: u64,
     ) -> impl Future<Output = Result<(), Gone>> + Send {
         async { Ok(()) }
     }
@@ -139,7 +140,9 @@ async fn serve<P: Peer>(
             delivery = events.recv() => {
                 let result = match delivery {
                     Some(Delivery::Event(event)) => match &*event {
-                        HubEvent::QueueMoved { order } => peer.on_queue_moved(link, order).await,
+                        HubEvent::QueueMoved { order, secs_per_place } => {
+                            peer.on_queue_moved(link, order, *secs_per_place).await
+                        }
                         event => deliver(link, event).await,
                     },
                     Some(Delivery::Resync) => {

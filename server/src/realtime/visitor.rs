@@ -19,7 +19,7 @@ use super::send::{announce_closed, change_message, edit_message, publish, store_
 use super::signals;
 use super::socket::{self, Peer};
 use super::typing::TypingThrottle;
-use crate::assignment;
+use crate::assignment::estimate;
 use crate::chat::closing;
 use crate::chat::editing::{Change, Editor};
 use crate::chat::store::{self, Sender};
@@ -110,6 +110,7 @@ impl Peer for VisitorPeer {
         &mut self,
         link: &mut Link,
         order: &[ConversationId],
+        secs_per_place: u64,
     ) -> Result<(), Gone> {
         let Some(mine) = self.conversation else {
             return Ok(());
@@ -121,7 +122,7 @@ impl Peer for VisitorPeer {
         let frame = ServerFrame::QueuePosition {
             conversation_id: mine,
             position,
-            estimated_wait_secs: assignment::estimated_wait_secs(position),
+            estimated_wait_secs: estimate::wait_secs(position, secs_per_place),
         };
         link.send(&frame).await
     }

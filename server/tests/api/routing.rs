@@ -335,3 +335,65 @@ async fn a_visitor_who_waits_too_long_is_offered_the_offline_form_once() {
         "and still told its place while it waits: {later:?}"
     );
 }
+
+#[tokio::test]
+async fn the_wait_told_follows_how_long_the_sites_chats_take() {
+    let app = TestApp::spawn().await;
+    let ali = login(&app.node, &app.site.agent_email).await;
+    set_max_chats(&app.db, ali.agent.id, 2).await;
+    let _desk = agent(&app.node, &ali.access_token).await;
+    // Two chats that took 8 minutes each, and two open ones that fill Ali's seats.
+    for body in ["earlier 1", "earlier 2", "now 1", "now 2"] {
+        let session = visitor_session(&app.node, &app.site).await;
+        let mut widget = visitor(&app.node, &session.visitor_token).await;
+        let opened = send_as_visitor(&mut widget, body).await;
+        assert_eq!(
+            assigned_to(&mut widget, opened.conversation_id).await,
+            ali.agent.id
+        );
+        if body.starts_with("earlier") {
+            widget
+                .send_json(&VisitorFrame::Close {
+                    cid: ClientId::new_random(),
+                })
+                .await;
+            crate::support::eventually("the chat to close", || async {
+                sqlx::query_scalar::<_, bool>(
+                    "SELECT status = 'closed' FROM conversations WHERE id = $1",
+                )
+                .bind(opened.conversation_id.0)
+                .fetch_one(&app.db)
+                .await
+                .unwrap()
+            })
+            .await;
+            sqlx::query("UPDATE conversations SET assigned_at = closed_at - interval '8 minutes' WHERE id = $1")
+                .bind(opened.conversation_id.0)
+                .execute(&app.db)
+                .await
+                .unwrap();
+        }
+    }
+    let session = visitor_session(&app.node, &app.site).await;
+    let mut widget = visitor(&app.node, &session.visitor_token).await;
+
+    let waiting = send_as_visitor(&mut widget, "am I next?").await;
+
+    let told = widget
+        .recv_until(|f| match f {
+            ServerFrame::QueuePosition {
+                conversation_id,
+                position,
+                estimated_wait_secs,
+            } if conversation_id == waiting.conversation_id => {
+                Some((position, estimated_wait_secs))
+            }
+            _ => None,
+        })
+        .await;
+    assert_eq!(
+        told,
+        (1, 240),
+        "8 minutes a chat over Ali's 2 seats: 4 minutes a place"
+    );
+}
