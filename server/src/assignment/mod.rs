@@ -295,6 +295,29 @@ async fn announce_queue(state: &AppState, site: SiteId) -> AppResult<()> {
     Ok(())
 }
 
+/// The conversation's place in its line and the wait told for it; `None` when it is not
+/// waiting (for a visitor who reconnects while waiting).
+pub async fn place_of(
+    state: &AppState,
+    site: SiteId,
+    conversation: ConversationId,
+) -> AppResult<Option<(u64, u64)>> {
+    ensure_queue(state, site).await?;
+    let department = store::department_of(&state.db, site, conversation).await?;
+    let Some(position) = state
+        .queue
+        .position(Line::of(site, department), conversation)
+        .await?
+    else {
+        return Ok(None);
+    };
+    let secs_per_place = measure_secs_per_place(state, site).await?;
+    Ok(Some((
+        position,
+        estimate::wait_secs(position, secs_per_place),
+    )))
+}
+
 /// What a place in the site's queue costs now (see [`estimate`]).
 async fn measure_secs_per_place(state: &AppState, site: SiteId) -> AppResult<u64> {
     let average = store::average_chat_secs(&state.db, site).await?;

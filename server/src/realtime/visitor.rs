@@ -19,7 +19,7 @@ use super::send::{announce_closed, change_message, edit_message, publish, store_
 use super::signals;
 use super::socket::{self, Peer};
 use super::typing::TypingThrottle;
-use crate::assignment::estimate;
+use crate::assignment::{self, estimate};
 use crate::chat::closing;
 use crate::chat::editing::{Change, Editor};
 use crate::chat::store::{self, Sender};
@@ -63,6 +63,11 @@ async fn connect(state: AppState, socket: WebSocket, token: String) {
     if link.send(&hello).await.is_err() {
         return;
     }
+    if let Some(open) = conversation
+        && tell_place(&state, &mut link, site, open.id).await.is_err()
+    {
+        return;
+    }
     socket::run(
         state,
         link,
@@ -76,6 +81,27 @@ async fn connect(state: AppState, socket: WebSocket, token: String) {
         events,
     )
     .await;
+}
+
+/// Tells a visitor who (re)connects while waiting its place at once, not at the next move.
+async fn tell_place(
+    state: &AppState,
+    link: &mut Link,
+    site: SiteId,
+    conversation: ConversationId,
+) -> Result<(), Gone> {
+    match assignment::place_of(state, site, conversation).await {
+        Ok(Some((position, estimated_wait_secs))) => {
+            let frame = ServerFrame::QueuePosition {
+                conversation_id: conversation,
+                position,
+                estimated_wait_secs,
+            };
+            link.send(&frame).await
+        }
+        Ok(None) => Ok(()),
+        Err(error) => link.failed(None, error).await,
+    }
 }
 
 async fn authenticate(state: &AppState, token: &str) -> AppResult<(SiteId, VisitorId)> {

@@ -397,3 +397,27 @@ async fn the_wait_told_follows_how_long_the_sites_chats_take() {
         "8 minutes a chat over Ali's 2 seats: 4 minutes a place"
     );
 }
+
+#[tokio::test]
+async fn a_waiting_visitor_who_reconnects_is_told_their_place_right_after_hello() {
+    let app = TestApp::spawn().await;
+    let session = visitor_session(&app.node, &app.site).await;
+    let mut widget = visitor(&app.node, &session.visitor_token).await;
+    let waiting = send_as_visitor(&mut widget, "hello?").await;
+    widget.close().await;
+
+    let mut again = Socket::visitor(&app.node, &session.visitor_token).await;
+
+    assert!(matches!(
+        again.recv().await,
+        ServerFrame::VisitorHello { .. }
+    ));
+    match again.recv().await {
+        ServerFrame::QueuePosition {
+            conversation_id,
+            position,
+            ..
+        } => assert_eq!((conversation_id, position), (waiting.conversation_id, 1)),
+        other => panic!("expected the place right after hello, got {other:?}"),
+    }
+}
