@@ -9,7 +9,8 @@ use crate::messaging::{agent, answer, send_as_visitor, visitor};
 use crate::support::TestApp;
 use crate::support::client::{Socket, login, visitor_session};
 
-async fn assigned_to(socket: &mut Socket, conversation: ConversationId) -> AgentId {
+/// The agent the conversation is given to, as its visitor (or any agent) is told.
+pub async fn assigned_to(socket: &mut Socket, conversation: ConversationId) -> AgentId {
     socket
         .recv_until(|f| match f {
             ServerFrame::ConversationAssigned {
@@ -35,7 +36,7 @@ async fn place(socket: &mut Socket) -> (u64, u64) {
         .await
 }
 
-async fn assigned_in_db(app: &TestApp, conversation: ConversationId) -> Option<uuid::Uuid> {
+pub async fn assigned_in_db(app: &TestApp, conversation: ConversationId) -> Option<uuid::Uuid> {
     sqlx::query_scalar("SELECT assigned_agent_id FROM conversations WHERE id = $1")
         .bind(conversation.0)
         .fetch_one(&app.db)

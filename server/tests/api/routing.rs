@@ -13,6 +13,7 @@ use livedesk_server::assignment::settings::{self, RoutingSettings};
 use livedesk_server::routing::Strategy;
 use sqlx::PgPool;
 
+use crate::assignment::assigned_to;
 use crate::messaging::{agent, send_as_visitor, visitor};
 use crate::support::client::{Socket, login, visitor_session};
 use crate::support::{TestApp, create_site};
@@ -67,19 +68,6 @@ pub async fn start_chat(
             ServerFrame::Error {
                 cid: Some(c), code, ..
             } if c == cid => Some(Err(code)),
-            _ => None,
-        })
-        .await
-}
-
-pub async fn assigned_to(socket: &mut Socket, conversation: ConversationId) -> AgentId {
-    socket
-        .recv_until(|f| match f {
-            ServerFrame::ConversationAssigned {
-                conversation_id,
-                agent_id,
-                ..
-            } if conversation_id == conversation => Some(agent_id),
             _ => None,
         })
         .await

@@ -9,8 +9,8 @@ use livedesk_protocol::{ApiError, ErrorCode};
 use reqwest::Method;
 use serde_json::json;
 
+use crate::assignment::assigned_to;
 use crate::messaging::{agent, send_as_visitor, visitor};
-use crate::routing::assigned_to;
 use crate::support::client::{http, login, visitor_session};
 use crate::support::{TestApp, TestNode, create_site};
 

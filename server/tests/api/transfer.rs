@@ -5,8 +5,9 @@ use livedesk_protocol::frames::{AgentFrame, ServerFrame};
 use livedesk_protocol::ids::{AgentId, ClientId, ConversationId, DepartmentId};
 use livedesk_protocol::routing::{MAX_TAGS, TransferTarget};
 
+use crate::assignment::{assigned_in_db, assigned_to};
 use crate::messaging::{agent, answer, send_as_visitor, visitor};
-use crate::routing::{assigned_to, department, join_department};
+use crate::routing::{department, join_department};
 use crate::support::client::{Socket, login, visitor_session};
 use crate::support::{TestApp, create_site};
 
@@ -34,14 +35,6 @@ async fn note_seen(socket: &mut Socket, conversation: ConversationId) -> String 
             _ => None,
         })
         .await
-}
-
-async fn assigned_in_db(app: &TestApp, conversation: ConversationId) -> Option<uuid::Uuid> {
-    sqlx::query_scalar("SELECT assigned_agent_id FROM conversations WHERE id = $1")
-        .bind(conversation.0)
-        .fetch_one(&app.db)
-        .await
-        .unwrap()
 }
 
 async fn notes_in_db(app: &TestApp, conversation: ConversationId) -> i64 {
