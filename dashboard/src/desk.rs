@@ -268,6 +268,8 @@ impl Desk {
             }
             // Visitor-only frames never reach an agent socket.
             ServerFrame::VisitorHello { .. } => {}
+            // Not shown yet: the live visitors view.
+            ServerFrame::VisitorPresence { .. } => {}
             // Not shown yet: the state selector, colleagues' presence, closing, ratings,
             // typing, receipts, edits, assignment and queue places.
             ServerFrame::AgentPresence { .. }

@@ -10,6 +10,7 @@
 //! - [`frames`]: WebSocket frames, `{"t": "<type>", …}` JSON text frames.
 //! - [`presence`]: agents' states (available, busy, away, break, do-not-disturb).
 //! - [`status`]: a site's public status (online, busy, offline, and why).
+//! - [`visitors`]: visitors' presence (active, idle, offline) and the page they are on.
 //! - [`api`]: REST request and response bodies.
 //! - [`error`]: the stable error codes shared by REST and WebSocket errors.
 //!
@@ -22,6 +23,7 @@ pub mod frames;
 pub mod ids;
 pub mod presence;
 pub mod status;
+pub mod visitors;
 
 pub use error::{ApiError, ErrorCode};
 

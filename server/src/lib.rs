@@ -14,6 +14,7 @@
 //! - [`hours`]: business hours, holidays, emergency override and the SLA clock.
 //! - [`routing`]: queue priority and the strategies that pick an agent.
 //! - [`presence`]: agents' sockets (heartbeats) and chosen states in Redis.
+//! - [`visitors`]: visitors' presence (active, idle, offline, current page) in Redis.
 //! - [`assignment`]: queueing new conversations and giving them to agents.
 //! - [`queue`]: the waiting queue in Redis and its atomic claim.
 //! - [`ops`]: health, metrics, logging, rate limits.
@@ -39,6 +40,7 @@ pub mod realtime;
 pub mod routing;
 pub mod sites;
 pub mod state;
+pub mod visitors;
 pub mod web;
 
 pub use app::Application;

@@ -3,6 +3,7 @@
 use livedesk_protocol::chat::{Author, ConversationSummary, Message, Note, Party, Rating};
 use livedesk_protocol::ids::{AgentId, ConversationId, SiteId, VisitorId};
 use livedesk_protocol::presence::AgentPresence;
+use livedesk_protocol::visitors::VisitorPresence;
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -67,6 +68,9 @@ pub enum HubEvent {
     },
     /// An agent came online, went offline or changed state: for the site's agents.
     AgentPresence { presence: AgentPresence },
+    /// A visitor came online, changed page, became active or idle, or left: for the site's
+    /// agents.
+    VisitorPresence { presence: VisitorPresence },
 }
 
 /// The Redis channel of a site. The `{s:…}` hash tag keeps every key and channel of a site

@@ -64,7 +64,8 @@ impl Audience {
                 HubEvent::ConversationOpened { .. }
                 | HubEvent::NoteAdded { .. }
                 | HubEvent::ConversationRated { .. }
-                | HubEvent::AgentPresence { .. },
+                | HubEvent::AgentPresence { .. }
+                | HubEvent::VisitorPresence { .. },
             ) => false,
         }
     }
@@ -279,6 +280,11 @@ impl Hub {
             tracing::warn!(%server, "Redis subscriber reconnected; sockets will resume");
             self.resync_all();
         }
+    }
+
+    /// Sites this node has sockets for.
+    pub fn site_ids(&self) -> Vec<SiteId> {
+        self.sites().keys().copied().collect()
     }
 
     /// Sockets of this node, for metrics and tests.

@@ -12,6 +12,7 @@ pub mod signals;
 pub mod socket;
 pub mod typing;
 pub mod visitor;
+pub mod visitor_presence;
 
 use axum::Router;
 use axum::routing::get;

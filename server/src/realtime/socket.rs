@@ -266,6 +266,12 @@ async fn deliver(link: &mut Link, event: &HubEvent) -> Result<(), Gone> {
             })
             .await
         }
+        HubEvent::VisitorPresence { presence } => {
+            link.send(&ServerFrame::VisitorPresence {
+                presence: presence.clone(),
+            })
+            .await
+        }
         HubEvent::ConversationOpened { conversation } => {
             link.send(&ServerFrame::ConversationOpened {
                 conversation: conversation.clone(),

@@ -18,6 +18,7 @@ use super::send::{announce_closed, change_message, edit_message, publish, store_
 use super::signals;
 use super::socket::{self, Peer};
 use super::typing::TypingThrottle;
+use super::visitor_presence::VisitorSocket;
 use crate::assignment;
 use crate::chat::closing;
 use crate::chat::editing::{Change, Editor};
@@ -62,6 +63,12 @@ async fn connect(state: AppState, socket: WebSocket, token: String) {
     if link.send(&hello).await.is_err() {
         return;
     }
+    let presence = VisitorSocket {
+        site,
+        visitor,
+        id: Uuid::new_v4(),
+    };
+    presence.heartbeat(&state).await;
     socket::run(
         state,
         link,
@@ -70,6 +77,7 @@ async fn connect(state: AppState, socket: WebSocket, token: String) {
             visitor,
             conversation: conversation.map(|c| c.id),
             typing: TypingThrottle::default(),
+            presence,
         },
         membership,
         events,
@@ -102,6 +110,7 @@ struct VisitorPeer {
     /// The visitor's open conversation, as far as this socket knows (for its queue place).
     conversation: Option<ConversationId>,
     typing: TypingThrottle,
+    presence: VisitorSocket,
 }
 
 impl Peer for VisitorPeer {
@@ -177,6 +186,10 @@ impl Peer for VisitorPeer {
             VisitorFrame::Close { cid } => self.close(state, link, cid).await,
             VisitorFrame::Typing { typing } => self.typing(state, link, typing).await,
             VisitorFrame::Seen { up_to, read } => self.seen(state, link, up_to, read).await,
+            VisitorFrame::Page { url, title } => {
+                self.presence.page(state, link, &url, &title).await
+            }
+            VisitorFrame::Activity { status } => self.presence.activity(state, link, status).await,
             VisitorFrame::Rate {
                 cid,
                 conversation_id,
@@ -184,6 +197,14 @@ impl Peer for VisitorPeer {
             } => self.rate(state, link, cid, conversation_id, rating).await,
             VisitorFrame::Ping {} => link.send(&ServerFrame::Pong).await,
         }
+    }
+
+    async fn on_tick(&mut self, state: &AppState) {
+        self.presence.heartbeat(state).await;
+    }
+
+    async fn on_close(self, state: &AppState) {
+        self.presence.closed(state).await;
     }
 }
 

@@ -21,3 +21,4 @@ mod signals;
 mod status;
 mod tenancy;
 mod visitor_session;
+mod visitors;

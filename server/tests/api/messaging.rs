@@ -16,6 +16,17 @@ pub async fn visitor(node: &TestNode, token: &str) -> Socket {
     socket
 }
 
+/// The next frame that is not about a visitor's presence (agents hear of every visitor
+/// coming and going).
+pub async fn recv_skipping_visitor_presence(socket: &mut Socket) -> ServerFrame {
+    socket
+        .recv_until(|f| match f {
+            ServerFrame::VisitorPresence { .. } => None,
+            other => Some(other),
+        })
+        .await
+}
+
 /// A connected agent that has read its hello and the news of its own arrival.
 pub async fn agent(node: &TestNode, access_token: &str) -> Socket {
     let mut socket = Socket::agent(node, access_token).await;
@@ -100,7 +111,7 @@ async fn a_visitor_and_an_agent_chat_live() {
     let hello = send_as_visitor(&mut widget, "hello").await;
     assert_eq!((hello.seq, hello.body.as_str()), (1, "hello"));
 
-    let opened = desk.recv().await;
+    let opened = recv_skipping_visitor_presence(&mut desk).await;
     let ServerFrame::ConversationOpened { conversation } = opened else {
         panic!("expected conversation_opened, got {opened:?}")
     };
