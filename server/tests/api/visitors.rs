@@ -8,7 +8,7 @@ use time::OffsetDateTime;
 
 use crate::messaging::{agent, visitor};
 use crate::support::client::{Socket, http, login, visitor_session};
-use crate::support::{TestApp, TestNode, create_site};
+use crate::support::{TestApp, TestNode, create_site, eventually};
 
 /// The next presence of `who` an agent's socket hears.
 async fn presence_of(desk: &mut Socket, who: VisitorId) -> VisitorPresence {
@@ -237,11 +237,19 @@ async fn agents_of_another_site_see_none_of_its_visitors() {
     let mut widget = visitor(&app.node, &session.visitor_token).await;
     show(&mut widget, "https://shop.example.com/shoes", "Shoes").await;
 
-    let mine = online(&app.node, &access).await;
-    assert_eq!(
-        mine.iter().map(|p| p.visitor_id).collect::<Vec<_>>(),
-        vec![session.visitor_id]
-    );
+    eventually(
+        "the site's agent to see the visitor on the page",
+        || async {
+            let mine = online(&app.node, &access).await;
+            mine.iter().map(shown).collect::<Vec<_>>()
+                == vec![(
+                    session.visitor_id,
+                    VisitorStatus::Active,
+                    Some(("https://shop.example.com/shoes", "Shoes")),
+                )]
+        },
+    )
+    .await;
     assert_eq!(online(&app.node, &outsider).await, vec![]);
     let heard = outsider_desk
         .frames_within(std::time::Duration::from_millis(500))
