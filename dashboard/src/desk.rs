@@ -267,7 +267,7 @@ impl Desk {
                 );
             }
             // Visitor-only frames never reach an agent socket.
-            ServerFrame::VisitorHello { .. } => {}
+            ServerFrame::VisitorHello { .. } | ServerFrame::SiteStatus { .. } => {}
             // Not shown yet: the live visitors view.
             ServerFrame::VisitorPresence { .. } => {}
             // Not shown yet: the state selector, colleagues' presence, closing, ratings,

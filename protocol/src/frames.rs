@@ -11,6 +11,7 @@ use crate::chat::{Author, ConversationSummary, Message, Note, Party, Rating};
 use crate::error::ErrorCode;
 use crate::ids::{AgentId, ClientId, ConversationId, MessageId, SiteId, VisitorId};
 use crate::presence::{AgentPresence, AgentStateChoice};
+use crate::status::SiteStatus;
 use crate::visitors::{VisitorActivity, VisitorPresence};
 
 /// Frames a visitor's client sends on `/ws/visitor`.
@@ -174,6 +175,9 @@ pub enum ServerFrame {
     /// A visitor of the site came online, changed page, became active or idle, or went
     /// offline (agents only).
     VisitorPresence { presence: VisitorPresence },
+    /// What the widget offers now (visitors only): right after the hello, and whenever the
+    /// state, the reason or the opening and closing times change.
+    SiteStatus { status: SiteStatus },
     /// A frame was refused. `cid` names it when the frame had one and could be read.
     Error {
         cid: Option<ClientId>,

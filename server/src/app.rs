@@ -77,6 +77,7 @@ impl Application {
         };
         tokio::spawn(assignment::grace::sweep_forever(state.clone()));
         tokio::spawn(visitors::sweep::sweep_forever(state.clone()));
+        tokio::spawn(sites::live_status::watch_forever(state.clone()));
         let router = routes(&state);
         Ok(Self {
             listener,

@@ -6,7 +6,8 @@
 //! ## Layout
 //! - [`app`]: builds the application from a [`config::Config`] and runs it until shutdown.
 //! - [`auth`]: agent login, access and refresh tokens, visitor tokens, passwords.
-//! - [`sites`]: tenants, their site keys and allowed origins; visitor sessions.
+//! - [`sites`]: tenants, their site keys and allowed origins; visitor sessions; the public
+//!   status, also pushed live to open widgets.
 //! - [`chat`]: conversations and messages: storing with per-conversation sequence numbers,
 //!   listing, replaying.
 //! - [`realtime`]: the WebSockets and the hub that fans events out across nodes via Redis.

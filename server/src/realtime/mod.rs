@@ -7,6 +7,7 @@ pub mod agent;
 pub mod event;
 pub mod hub;
 pub mod link;
+pub mod nudges;
 pub mod send;
 pub mod signals;
 pub mod socket;

@@ -142,6 +142,9 @@ async fn serve<P: Peer>(
                         HubEvent::QueueMoved { order } => peer.on_queue_moved(link, order).await,
                         event => deliver(link, event).await,
                     },
+                    Some(Delivery::SiteStatus(status)) => {
+                        link.send(&ServerFrame::SiteStatus { status: (*status).clone() }).await
+                    }
                     Some(Delivery::Resync) => {
                         link.close(close_code::RESTART, "events may have been missed: reconnect and resume").await;
                         return;
@@ -272,6 +275,8 @@ async fn deliver(link: &mut Link, event: &HubEvent) -> Result<(), Gone> {
             })
             .await
         }
+        // For no socket: it only makes the node recompute the site's status.
+        HubEvent::HoursChanged {} => Ok(()),
         HubEvent::ConversationOpened { conversation } => {
             link.send(&ServerFrame::ConversationOpened {
                 conversation: conversation.clone(),

@@ -68,7 +68,12 @@ async fn connect(state: AppState, socket: WebSocket, token: String) {
         visitor,
         id: Uuid::new_v4(),
     };
+    // Online before the client hears anything more: a listing after the status shows it.
     presence.heartbeat(&state).await;
+    if presence.send_status(&state, &mut link).await.is_err() {
+        presence.closed(&state).await;
+        return;
+    }
     socket::run(
         state,
         link,

@@ -1,7 +1,8 @@
-//! What a visitor's socket tells the site's agents about the visitor: presence, page,
-//! activity.
+//! What a visitor's socket tells the site's agents about the visitor (presence, page,
+//! activity), and the site status it tells the visitor.
 
 use livedesk_protocol::ErrorCode;
+use livedesk_protocol::frames::ServerFrame;
 use livedesk_protocol::ids::{SiteId, VisitorId};
 use livedesk_protocol::visitors::{PageView, VisitorActivity, VisitorPresence};
 use uuid::Uuid;
@@ -9,6 +10,7 @@ use uuid::Uuid;
 use super::event::HubEvent;
 use super::link::{Gone, Link};
 use super::send::publish;
+use crate::sites::status;
 use crate::state::AppState;
 
 /// One visitor socket, as the presence store knows it.
@@ -85,6 +87,22 @@ impl VisitorSocket {
                 Ok(())
             }
             Err(error) => link.failed(None, error.into()).await,
+        }
+    }
+
+    /// Sends the site's status (right after the hello). When it cannot be computed the
+    /// failure is counted and logged and the socket carries on: the next recheck pushes it.
+    pub async fn send_status(self, state: &AppState, link: &mut Link) -> Result<(), Gone> {
+        match status::current(state, self.site).await {
+            Ok(status) => {
+                state.hub.remember_status(self.site, &status);
+                link.send(&ServerFrame::SiteStatus { status }).await
+            }
+            Err(error) => {
+                metrics::counter!("livedesk_site_status_failures_total").increment(1);
+                tracing::error!(site = %self.site, ?error, "computing a site's status for a new widget failed");
+                Ok(())
+            }
         }
     }
 

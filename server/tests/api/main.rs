@@ -22,3 +22,4 @@ mod status;
 mod tenancy;
 mod visitor_session;
 mod visitors;
+mod widget_status;

@@ -6,12 +6,16 @@ use livedesk_protocol::ids::{ClientId, ConversationId};
 use crate::support::client::{Socket, http, login, visitor_session};
 use crate::support::{TestApp, TestNode};
 
-/// A connected visitor that has read its hello.
+/// A connected visitor that has read its hello and the site's status that follows it.
 pub async fn visitor(node: &TestNode, token: &str) -> Socket {
     let mut socket = Socket::visitor(node, token).await;
     assert!(matches!(
         socket.recv().await,
         ServerFrame::VisitorHello { .. }
+    ));
+    assert!(matches!(
+        socket.recv().await,
+        ServerFrame::SiteStatus { .. }
     ));
     socket
 }
