@@ -5,6 +5,7 @@
 
 pub mod agent;
 pub mod event;
+pub mod frame_budget;
 pub mod hub;
 pub mod link;
 pub mod nudges;

@@ -12,6 +12,7 @@ use tokio::time::Instant;
 use uuid::Uuid;
 
 use super::event::HubEvent;
+use super::frame_budget::FrameBudget;
 use super::hub::Audience;
 use super::link::{Gone, Link};
 use super::send::{announce_closed, change_message, edit_message, publish, store_and_publish};
@@ -83,6 +84,7 @@ async fn connect(state: AppState, socket: WebSocket, token: String) {
             conversation: conversation.map(|c| c.id),
             typing: TypingThrottle::default(),
             presence,
+            presence_budget: FrameBudget::new(Instant::now()),
         },
         membership,
         events,
@@ -116,6 +118,8 @@ struct VisitorPeer {
     conversation: Option<ConversationId>,
     typing: TypingThrottle,
     presence: VisitorSocket,
+    /// Spent by `page` and `activity` frames.
+    presence_budget: FrameBudget,
 }
 
 impl Peer for VisitorPeer {
@@ -191,6 +195,16 @@ impl Peer for VisitorPeer {
             VisitorFrame::Close { cid } => self.close(state, link, cid).await,
             VisitorFrame::Typing { typing } => self.typing(state, link, typing).await,
             VisitorFrame::Seen { up_to, read } => self.seen(state, link, up_to, read).await,
+            VisitorFrame::Page { .. } | VisitorFrame::Activity { .. }
+                if !self.presence_budget.admit(Instant::now()) =>
+            {
+                link.error(
+                    None,
+                    ErrorCode::RateLimited,
+                    "too many page and activity frames; slow down",
+                )
+                .await
+            }
             VisitorFrame::Page { url, title } => {
                 self.presence.page(state, link, &url, &title).await
             }

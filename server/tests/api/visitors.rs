@@ -4,6 +4,7 @@ use livedesk_protocol::ids::VisitorId;
 use livedesk_protocol::visitors::{
     MAX_PAGE_TITLE_CHARS, VisitorActivity, VisitorPresence, VisitorStatus,
 };
+use livedesk_server::realtime::frame_budget::BURST;
 use time::OffsetDateTime;
 
 use crate::messaging::{agent, visitor};
@@ -260,4 +261,54 @@ async fn agents_of_another_site_see_none_of_its_visitors() {
             .any(|f| matches!(f, ServerFrame::VisitorPresence { .. })),
         "{heard:?}"
     );
+}
+
+#[tokio::test]
+async fn a_runaway_widget_is_slowed_down_before_it_floods_the_agents() {
+    let app = TestApp::spawn().await;
+    let access = login(&app.node, &app.site.agent_email).await.access_token;
+    let mut desk = agent(&app.node, &access).await;
+    let session = visitor_session(&app.node, &app.site).await;
+    let mut widget = visitor(&app.node, &session.visitor_token).await;
+    presence_of(&mut desk, session.visitor_id).await;
+
+    let sent = 60;
+    for n in 0..sent {
+        show(
+            &mut widget,
+            &format!("https://shop.example.com/p/{n}"),
+            "Product",
+        )
+        .await;
+    }
+
+    let answers = widget
+        .frames_within(std::time::Duration::from_secs(1))
+        .await;
+    let slowed = answers
+        .iter()
+        .filter(|f| {
+            matches!(
+                f,
+                ServerFrame::Error {
+                    cid: None,
+                    code: ErrorCode::RateLimited,
+                    ..
+                }
+            )
+        })
+        .count();
+    assert!(slowed > 0, "{answers:?}");
+    let heard = desk
+        .frames_within(std::time::Duration::from_secs(1))
+        .await
+        .into_iter()
+        .filter(|f| matches!(f, ServerFrame::VisitorPresence { .. }))
+        .count();
+    // The burst, and the few frames the budget earned back while they were sent.
+    assert!(
+        heard >= 1 && heard <= BURST as usize + 5,
+        "{heard} presence frames"
+    );
+    assert!(heard + slowed <= sent);
 }
