@@ -267,7 +267,9 @@ impl Desk {
                 );
             }
             // Visitor-only frames never reach an agent socket.
-            ServerFrame::VisitorHello { .. } => {}
+            ServerFrame::VisitorHello { .. } | ServerFrame::SiteStatus { .. } => {}
+            // Not shown yet: the live visitors view.
+            ServerFrame::VisitorPresence { .. } => {}
             // Not shown yet: the state selector, colleagues' presence, closing, ratings,
             // typing, receipts, edits, assignment, transfers, tags and queue places.
             ServerFrame::AgentPresence { .. }

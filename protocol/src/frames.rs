@@ -12,6 +12,8 @@ use crate::error::ErrorCode;
 use crate::ids::{AgentId, ClientId, ConversationId, MessageId, SiteId, VisitorId};
 use crate::presence::{AgentPresence, AgentStateChoice};
 use crate::routing::{ChatRequest, TransferTarget};
+use crate::status::SiteStatus;
+use crate::visitors::{VisitorActivity, VisitorPresence};
 
 /// Frames a visitor's client sends on `/ws/visitor`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -47,6 +49,12 @@ pub enum VisitorFrame {
     /// The visitor's client has received (`read: false`) or shown (`read: true`) every
     /// message up to `up_to` of the open conversation. Cumulative; not answered.
     Seen { up_to: i64, read: bool },
+    /// The page this tab shows now (on load and on every navigation, also in single-page
+    /// apps); checked with [`crate::visitors::PageView::parse`]. Makes the tab active.
+    /// Not answered.
+    Page { url: String, title: String },
+    /// The tab became active or idle (hidden, or untouched for a while). Not answered.
+    Activity { status: VisitorActivity },
     /// Rate a closed conversation of the visitor (again, to change the rating); answered
     /// with [`ServerFrame::Done`].
     Rate {
@@ -195,6 +203,12 @@ pub enum ServerFrame {
     },
     /// An agent of the site came online, went offline or changed state (agents only).
     AgentPresence { presence: AgentPresence },
+    /// A visitor of the site came online, changed page, became active or idle, or went
+    /// offline (agents only).
+    VisitorPresence { presence: VisitorPresence },
+    /// What the widget offers now (visitors only): right after the hello, and whenever the
+    /// state, the reason or the opening and closing times change.
+    SiteStatus { status: SiteStatus },
     /// A frame was refused. `cid` names it when the frame had one and could be read.
     Error {
         cid: Option<ClientId>,
@@ -293,6 +307,33 @@ mod tests {
         ] {
             assert!(serde_json::from_str::<VisitorFrame>(raw).is_err(), "{raw}");
         }
+    }
+
+    #[test]
+    fn visitor_page_and_activity_frames_read_as_documented() {
+        let page: VisitorFrame = serde_json::from_str(
+            r#"{"t":"page","url":"https://shop.example.com/shoes","title":"Shoes"}"#,
+        )
+        .expect("documented frame parses");
+        assert_eq!(
+            page,
+            VisitorFrame::Page {
+                url: "https://shop.example.com/shoes".into(),
+                title: "Shoes".into()
+            }
+        );
+        let idle: VisitorFrame = serde_json::from_str(r#"{"t":"activity","status":"idle"}"#)
+            .expect("documented frame parses");
+        assert_eq!(
+            idle,
+            VisitorFrame::Activity {
+                status: VisitorActivity::Idle
+            }
+        );
+        assert!(
+            serde_json::from_str::<VisitorFrame>(r#"{"t":"activity","status":"offline"}"#).is_err(),
+            "offline is the server's to say"
+        );
     }
 
     #[test]

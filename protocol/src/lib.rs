@@ -11,6 +11,7 @@
 //! - [`presence`]: agents' states (available, busy, away, break, do-not-disturb).
 //! - [`routing`]: what a new chat asks for, transfers, and conversation tags.
 //! - [`status`]: a site's public status (online, busy, offline, and why).
+//! - [`visitors`]: visitors' presence (active, idle, offline) and the page they are on.
 //! - [`api`]: REST request and response bodies.
 //! - [`error`]: the stable error codes shared by REST and WebSocket errors.
 //!
@@ -24,6 +25,7 @@ pub mod ids;
 pub mod presence;
 pub mod routing;
 pub mod status;
+pub mod visitors;
 
 pub use error::{ApiError, ErrorCode};
 

@@ -21,7 +21,8 @@ use crate::presence::Presence;
 use crate::queue::Queue;
 use crate::realtime::hub::Hub;
 use crate::state::AppState;
-use crate::{assignment, auth, chat, db, realtime, sites, web};
+use crate::visitors::VisitorTracker;
+use crate::{assignment, auth, chat, db, realtime, sites, visitors, web};
 
 /// How long shutdown waits for open sockets to finish their current frame and close.
 const SOCKET_DRAIN: Duration = Duration::from_secs(10);
@@ -67,6 +68,7 @@ impl Application {
             db,
             presence: Presence::new(redis.clone()),
             queue: Queue::new(redis.clone()),
+            visitors: VisitorTracker::new(redis.clone()),
             redis,
             hub,
             tokens,
@@ -75,6 +77,8 @@ impl Application {
         };
         tokio::spawn(assignment::grace::sweep_forever(state.clone()));
         tokio::spawn(assignment::upkeep::upkeep_forever(state.clone()));
+        tokio::spawn(visitors::sweep::sweep_forever(state.clone()));
+        tokio::spawn(sites::live_status::watch_forever(state.clone()));
         let router = routes(&state);
         Ok(Self {
             listener,
@@ -149,6 +153,7 @@ fn routes(state: &AppState) -> Router {
         .merge(assignment::routes::router())
         .merge(sites::visitor_session::router(&client_ip))
         .merge(sites::status::router(&client_ip))
+        .merge(visitors::routes::router())
         .merge(realtime::router())
         .merge(health::router())
         .merge(web::router(state))

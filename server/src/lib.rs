@@ -6,7 +6,8 @@
 //! ## Layout
 //! - [`app`]: builds the application from a [`config::Config`] and runs it until shutdown.
 //! - [`auth`]: agent login, access and refresh tokens, visitor tokens, passwords.
-//! - [`sites`]: tenants, their site keys and allowed origins; visitor sessions.
+//! - [`sites`]: tenants, their site keys and allowed origins; visitor sessions; the public
+//!   status, also pushed live to open widgets.
 //! - [`chat`]: conversations and messages: storing with per-conversation sequence numbers,
 //!   listing, replaying.
 //! - [`realtime`]: the WebSockets and the hub that fans events out across nodes via Redis.
@@ -14,6 +15,7 @@
 //! - [`hours`]: business hours, holidays, emergency override and the SLA clock.
 //! - [`routing`]: queue priority and the strategies that pick an agent.
 //! - [`presence`]: agents' sockets (heartbeats) and chosen states in Redis.
+//! - [`visitors`]: visitors' presence (active, idle, offline, current page) in Redis.
 //! - [`assignment`]: queueing new conversations and giving them to agents.
 //! - [`queue`]: the waiting queue in Redis and its atomic claim.
 //! - [`ops`]: health, metrics, logging, rate limits.
@@ -39,6 +41,7 @@ pub mod realtime;
 pub mod routing;
 pub mod sites;
 pub mod state;
+pub mod visitors;
 pub mod web;
 
 pub use app::Application;

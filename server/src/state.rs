@@ -11,6 +11,7 @@ use crate::config::Config;
 use crate::presence::Presence;
 use crate::queue::Queue;
 use crate::realtime::hub::Hub;
+use crate::visitors::VisitorTracker;
 
 #[derive(Clone)]
 pub struct AppState {
@@ -21,6 +22,8 @@ pub struct AppState {
     pub hub: Hub,
     pub presence: Presence,
     pub queue: Queue,
+    /// Visitors' sockets, pages and activity in Redis.
+    pub visitors: VisitorTracker,
     pub tokens: Arc<TokenKeys>,
     /// Cancelled when the node shuts down: sockets tell their clients to reconnect.
     pub shutdown: CancellationToken,

@@ -4,6 +4,7 @@ use livedesk_protocol::chat::{Author, ConversationSummary, Message, Note, Party,
 use livedesk_protocol::ids::{AgentId, ConversationId, SiteId, VisitorId};
 use livedesk_protocol::presence::AgentPresence;
 use livedesk_protocol::routing::TransferTarget;
+use livedesk_protocol::visitors::VisitorPresence;
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -91,6 +92,28 @@ pub enum HubEvent {
         visitor_id: VisitorId,
         waited_secs: u64,
     },
+    /// A visitor came online, changed page, became active or idle, or left: for the site's
+    /// agents.
+    VisitorPresence { presence: VisitorPresence },
+    /// An admin changed the business hours (or the emergency override): for no socket;
+    /// each node recomputes the site's status for its widgets.
+    HoursChanged {},
+}
+
+impl HubEvent {
+    /// Whether the event may change the site's public status: who can take a chat (agents'
+    /// presence and load), the queue, or the hours.
+    pub fn moves_site_status(&self) -> bool {
+        matches!(
+            self,
+            HubEvent::AgentPresence { .. }
+                | HubEvent::QueueMoved { .. }
+                | HubEvent::ConversationAssigned { .. }
+                | HubEvent::ConversationReturned { .. }
+                | HubEvent::ConversationClosed { .. }
+                | HubEvent::HoursChanged {}
+        )
+    }
 }
 
 /// The Redis channel of a site. The `{s:…}` hash tag keeps every key and channel of a site

@@ -10,9 +10,12 @@ use fred::clients::{Pool, SubscriberClient};
 use fred::interfaces::{ClientLike, EventInterface, PubsubInterface};
 use livedesk_protocol::chat::{Author, Party};
 use livedesk_protocol::ids::{SiteId, VisitorId};
+use livedesk_protocol::status::SiteStatus;
 use tokio::sync::mpsc;
 
 use super::event::{HubEvent, site_channel, site_of_channel};
+use super::nudges::StatusNudges;
+use crate::sites::live_status;
 
 /// Events a socket may have waiting before it counts as a slow consumer and is closed
 /// (it then reconnects and resumes from its last seq, so nothing is lost).
@@ -24,6 +27,9 @@ pub enum Delivery {
     Event(Arc<HubEvent>),
     /// Redis reconnected: events may have been missed; the client must reconnect and resume.
     Resync,
+    /// The site's public status changed (visitors only; computed by this node, not
+    /// published).
+    SiteStatus(Arc<SiteStatus>),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -35,6 +41,7 @@ pub enum Audience {
 impl Audience {
     fn wants(self, event: &HubEvent) -> bool {
         match (self, event) {
+            (_, HubEvent::HoursChanged {}) => false,
             (Audience::Agent, HubEvent::QueueMoved { .. }) => false,
             (Audience::Agent, _) => true,
             (Audience::Visitor(_), HubEvent::QueueMoved { .. }) => true,
@@ -67,7 +74,8 @@ impl Audience {
                 | HubEvent::NoteAdded { .. }
                 | HubEvent::ConversationRated { .. }
                 | HubEvent::TagsChanged { .. }
-                | HubEvent::AgentPresence { .. },
+                | HubEvent::AgentPresence { .. }
+                | HubEvent::VisitorPresence { .. },
             ) => false,
         }
     }
@@ -84,12 +92,24 @@ struct Inner {
     /// Serialises SUBSCRIBE and UNSUBSCRIBE so a late unsubscribe cannot undo a new join.
     subscriptions: tokio::sync::Mutex<()>,
     next_member: AtomicU64,
+    /// Sites with visitor sockets here whose status an event may have changed.
+    status_nudges: StatusNudges,
 }
 
 #[derive(Default)]
 struct SiteSockets {
     subscribed: bool,
     members: HashMap<u64, Member>,
+    /// The status this node's visitor sockets of the site were last given.
+    status: Option<SiteStatus>,
+}
+
+impl SiteSockets {
+    fn has_visitors(&self) -> bool {
+        self.members
+            .values()
+            .any(|m| matches!(m.audience, Audience::Visitor(_)))
+    }
 }
 
 struct Member {
@@ -125,6 +145,7 @@ impl Hub {
             sites: Mutex::new(HashMap::new()),
             subscriptions: tokio::sync::Mutex::new(()),
             next_member: AtomicU64::new(0),
+            status_nudges: StatusNudges::default(),
         }));
         // Listen before connecting, so the first notice is the initial connection.
         let reconnects = hub.0.subscriber.reconnect_rx();
@@ -259,6 +280,9 @@ impl Hub {
         sockets.members.retain(|_, member| {
             !member.audience.wants(&event) || offer(member, Delivery::Event(event.clone()))
         });
+        if event.moves_site_status() && sockets.has_visitors() {
+            self.0.status_nudges.nudge(site);
+        }
     }
 
     fn resync_all(&self) {
@@ -284,6 +308,52 @@ impl Hub {
         }
     }
 
+    /// Sites this node has sockets for.
+    pub fn site_ids(&self) -> Vec<SiteId> {
+        self.sites().keys().copied().collect()
+    }
+
+    /// Sites this node has visitor sockets for: those whose status it keeps current.
+    pub fn visitor_sites(&self) -> Vec<SiteId> {
+        self.sites()
+            .iter()
+            .filter(|(_, sockets)| sockets.has_visitors())
+            .map(|(site, _)| *site)
+            .collect()
+    }
+
+    /// Sites nudged by events since the last call (waits for one).
+    pub async fn nudged_sites(&self) -> Vec<SiteId> {
+        self.0.status_nudges.next().await
+    }
+
+    /// A new visitor socket was given `status` with its hello; later pushes compare with it
+    /// unless the site's sockets were given one already.
+    pub fn remember_status(&self, site: SiteId, status: &SiteStatus) {
+        if let Some(sockets) = self.sites().get_mut(&site) {
+            sockets.status.get_or_insert_with(|| status.clone());
+        }
+    }
+
+    /// Gives the site's visitor sockets `status` if it is news to them
+    /// ([`live_status::is_news`]). Returns whether it was.
+    pub fn push_status(&self, site: SiteId, status: SiteStatus) -> bool {
+        let mut sites = self.sites();
+        let Some(sockets) = sites.get_mut(&site) else {
+            return false;
+        };
+        if !live_status::is_news(sockets.status.as_ref(), &status) {
+            return false;
+        }
+        let status = Arc::new(status);
+        sockets.status = Some((*status).clone());
+        sockets.members.retain(|_, member| {
+            !matches!(member.audience, Audience::Visitor(_))
+                || offer(member, Delivery::SiteStatus(status.clone()))
+        });
+        true
+    }
+
     /// Sockets of this node, for metrics and tests.
     pub fn socket_count(&self) -> usize {
         self.sites().values().map(|s| s.members.len()).sum()
@@ -300,5 +370,36 @@ fn offer(member: &Member, delivery: Delivery) -> bool {
             false
         }
         Err(mpsc::error::TrySendError::Closed(_)) => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use livedesk_protocol::visitors::{VisitorPresence, VisitorStatus};
+    use time::OffsetDateTime;
+
+    use super::*;
+
+    #[test]
+    fn visitor_presence_is_for_agents_and_hours_changes_for_no_socket() {
+        let me = VisitorId::new_random();
+        let presence = HubEvent::VisitorPresence {
+            presence: VisitorPresence {
+                visitor_id: me,
+                status: VisitorStatus::Active,
+                page: None,
+                last_seen: OffsetDateTime::UNIX_EPOCH,
+            },
+        };
+        let hours = HubEvent::HoursChanged {};
+        let cases = [
+            (Audience::Agent, &presence, true),
+            (Audience::Visitor(me), &presence, false),
+            (Audience::Agent, &hours, false),
+            (Audience::Visitor(me), &hours, false),
+        ];
+        for (audience, event, expected) in cases {
+            assert_eq!(audience.wants(event), expected, "{audience:?} {event:?}");
+        }
     }
 }

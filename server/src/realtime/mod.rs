@@ -5,13 +5,16 @@
 
 pub mod agent;
 pub mod event;
+pub mod frame_budget;
 pub mod hub;
 pub mod link;
+pub mod nudges;
 pub mod send;
 pub mod signals;
 pub mod socket;
 pub mod typing;
 pub mod visitor;
+pub mod visitor_presence;
 
 use axum::Router;
 use axum::routing::get;

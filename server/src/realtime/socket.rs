@@ -145,6 +145,9 @@ async fn serve<P: Peer>(
                         }
                         event => deliver(link, event).await,
                     },
+                    Some(Delivery::SiteStatus(status)) => {
+                        link.send(&ServerFrame::SiteStatus { status: (*status).clone() }).await
+                    }
                     Some(Delivery::Resync) => {
                         link.close(close_code::RESTART, "events may have been missed: reconnect and resume").await;
                         return;
@@ -269,6 +272,14 @@ async fn deliver(link: &mut Link, event: &HubEvent) -> Result<(), Gone> {
             })
             .await
         }
+        HubEvent::VisitorPresence { presence } => {
+            link.send(&ServerFrame::VisitorPresence {
+                presence: presence.clone(),
+            })
+            .await
+        }
+        // For no socket: it only makes the node recompute the site's status.
+        HubEvent::HoursChanged {} => Ok(()),
         HubEvent::ConversationOpened { conversation } => {
             link.send(&ServerFrame::ConversationOpened {
                 conversation: conversation.clone(),

@@ -13,12 +13,14 @@ use tokio::time::Instant;
 use uuid::Uuid;
 
 use super::event::HubEvent;
+use super::frame_budget::FrameBudget;
 use super::hub::Audience;
 use super::link::{Gone, Link};
 use super::send::{announce_closed, change_message, edit_message, publish, store_and_publish};
 use super::signals;
 use super::socket::{self, Peer};
 use super::typing::TypingThrottle;
+use super::visitor_presence::VisitorSocket;
 use crate::assignment::{self, estimate};
 use crate::chat::closing;
 use crate::chat::editing::{Change, Editor};
@@ -63,9 +65,21 @@ async fn connect(state: AppState, socket: WebSocket, token: String) {
     if link.send(&hello).await.is_err() {
         return;
     }
+    let presence = VisitorSocket {
+        site,
+        visitor,
+        id: Uuid::new_v4(),
+    };
+    // Online before the client hears anything more: a listing after the status shows it.
+    presence.heartbeat(&state).await;
+    if presence.send_status(&state, &mut link).await.is_err() {
+        presence.closed(&state).await;
+        return;
+    }
     if let Some(open) = conversation
         && tell_place(&state, &mut link, site, open.id).await.is_err()
     {
+        presence.closed(&state).await;
         return;
     }
     socket::run(
@@ -76,6 +90,8 @@ async fn connect(state: AppState, socket: WebSocket, token: String) {
             visitor,
             conversation: conversation.map(|c| c.id),
             typing: TypingThrottle::default(),
+            presence,
+            presence_budget: FrameBudget::new(Instant::now()),
         },
         membership,
         events,
@@ -129,6 +145,9 @@ struct VisitorPeer {
     /// The visitor's open conversation, as far as this socket knows (for its queue place).
     conversation: Option<ConversationId>,
     typing: TypingThrottle,
+    presence: VisitorSocket,
+    /// Spent by `page` and `activity` frames.
+    presence_budget: FrameBudget,
 }
 
 impl Peer for VisitorPeer {
@@ -208,6 +227,20 @@ impl Peer for VisitorPeer {
             VisitorFrame::Close { cid } => self.close(state, link, cid).await,
             VisitorFrame::Typing { typing } => self.typing(state, link, typing).await,
             VisitorFrame::Seen { up_to, read } => self.seen(state, link, up_to, read).await,
+            VisitorFrame::Page { .. } | VisitorFrame::Activity { .. }
+                if !self.presence_budget.admit(Instant::now()) =>
+            {
+                link.error(
+                    None,
+                    ErrorCode::RateLimited,
+                    "too many page and activity frames; slow down",
+                )
+                .await
+            }
+            VisitorFrame::Page { url, title } => {
+                self.presence.page(state, link, &url, &title).await
+            }
+            VisitorFrame::Activity { status } => self.presence.activity(state, link, status).await,
             VisitorFrame::Rate {
                 cid,
                 conversation_id,
@@ -215,6 +248,14 @@ impl Peer for VisitorPeer {
             } => self.rate(state, link, cid, conversation_id, rating).await,
             VisitorFrame::Ping {} => link.send(&ServerFrame::Pong).await,
         }
+    }
+
+    async fn on_tick(&mut self, state: &AppState) {
+        self.presence.heartbeat(state).await;
+    }
+
+    async fn on_close(self, state: &AppState) {
+        self.presence.closed(state).await;
     }
 }
 

@@ -1,5 +1,7 @@
-//! Sites (tenants): their public keys, allowed origins, and visitor sessions.
+//! Sites (tenants): their public keys, allowed origins, visitor sessions, and the public
+//! status pushed live to open widgets.
 
+pub mod live_status;
 pub mod origin;
 pub mod status;
 pub mod visitor_session;

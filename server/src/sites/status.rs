@@ -2,6 +2,9 @@
 //!
 //! - `GET /api/v1/public/sites/{site_key}/status`: anyone; the widget and the host page ask.
 //! - `GET` / `PUT /api/v1/site/business-hours`: the site's admins.
+//!
+//! [`current`] is the one place the status is computed: this endpoint and the
+//! `site_status` frames pushed to open widgets ([`super::live_status`]) both use it.
 
 use std::convert::Infallible;
 use std::time::Duration;
@@ -23,7 +26,9 @@ use crate::extract::ApiJson;
 use crate::hours::{BusinessHours, BusinessHoursConfig, Openness, widget_state};
 use crate::ops::rate_limit::{self, ClientIp};
 use crate::presence::roster;
-use crate::routing::AgentStatus;
+use crate::realtime::event::HubEvent;
+use crate::realtime::send::publish;
+use crate::routing::{AgentSnapshot, AgentStatus};
 use crate::state::AppState;
 
 /// Status checks a client IP may make: a burst of 30, then two a second.
@@ -50,25 +55,40 @@ async fn status(
     let site = find_active_by_key(&state.db, &site_key)
         .await?
         .ok_or_else(|| AppError::new(ErrorCode::UnknownSite, "no active site has this key"))?;
+    Ok(Json(current(&state, site.id).await?))
+}
+
+/// The site's status now, from its hours, its agents' presence and load, and its queue.
+pub async fn current(state: &AppState, site: SiteId) -> AppResult<SiteStatus> {
     let now = OffsetDateTime::now_utc();
-    let openness = match stored_hours(&state, site.id).await? {
+    let openness = match stored_hours(state, site).await? {
         Some(hours) => hours.status_at(now),
         None => Openness::Open { closes_at: None },
     };
-    let agents = roster::snapshot(&state, site.id).await?;
+    let agents = roster::snapshot(state, site).await?;
+    let queue_length = state.queue.len(site).await?;
+    Ok(assemble(&openness, &agents, queue_length, now))
+}
+
+/// The status from what was read (no IO).
+fn assemble(
+    openness: &Openness,
+    agents: &[AgentSnapshot],
+    queue_length: u64,
+    now: OffsetDateTime,
+) -> SiteStatus {
     let agents_online = agents
         .iter()
         .filter(|a| a.status == AgentStatus::Online)
         .count();
     let agents_available = agents.iter().filter(|a| a.can_take_chat(now)).count();
-    let queue_length = state.queue.len(site.id).await?;
-    let (closed_reason, next_open, closes_at) = match &openness {
+    let (closed_reason, next_open, closes_at) = match openness {
         Openness::Open { closes_at } => (None, None, *closes_at),
         Openness::Closed { reason, next_open } => (Some(reason.clone()), *next_open, None),
     };
-    Ok(Json(SiteStatus {
+    SiteStatus {
         state: widget_state(
-            &openness,
+            openness,
             agents_available,
             usize::try_from(queue_length).unwrap_or(usize::MAX),
         ),
@@ -78,7 +98,7 @@ async fn status(
         agents_online: count(agents_online),
         agents_available: count(agents_available),
         queue_length,
-    }))
+    }
 }
 
 fn count(n: usize) -> u32 {
@@ -133,5 +153,136 @@ async fn set_hours(
     )
     .execute(&state.db)
     .await?;
+    // Stored whatever happens next; a node that misses this event catches up on its tick.
+    publish(&state, site, &HubEvent::HoursChanged {}).await;
     Ok(StatusCode::NO_CONTENT)
+}
+
+#[cfg(test)]
+mod tests {
+    use livedesk_protocol::ids::AgentId;
+    use livedesk_protocol::status::{ClosedReason, WidgetState};
+    use time::macros::datetime;
+
+    use super::*;
+    use crate::routing::AgentState;
+
+    const NOW: OffsetDateTime = datetime!(2027-01-15 10:00 UTC);
+
+    fn agent(status: AgentStatus, state: AgentState, active: u32) -> AgentSnapshot {
+        AgentSnapshot {
+            id: AgentId::new_random(),
+            status,
+            state,
+            active_chats: active,
+            max_chats: 2,
+            queued_chats: 0,
+            skills: Default::default(),
+            languages: vec!["en".into()],
+            department: None,
+            priority_level: 0,
+            rating: None,
+            accepts_calls: true,
+        }
+    }
+
+    #[test]
+    fn the_status_follows_hours_agents_and_queue() {
+        let open = Openness::Open {
+            closes_at: Some(datetime!(2027-01-15 18:00 UTC)),
+        };
+        let closed = Openness::Closed {
+            reason: ClosedReason::OutsideHours,
+            next_open: Some(datetime!(2027-01-16 09:00 UTC)),
+        };
+        let free = || agent(AgentStatus::Online, AgentState::Available, 0);
+        let away = || {
+            agent(
+                AgentStatus::Online,
+                AgentState::Away {
+                    until: None,
+                    message: None,
+                },
+                0,
+            )
+        };
+        let full = || agent(AgentStatus::Online, AgentState::Available, 2);
+        let gone = || agent(AgentStatus::Offline, AgentState::Available, 0);
+        let cases = [
+            (
+                "open, one free agent",
+                &open,
+                vec![free()],
+                0,
+                WidgetState::Online,
+                1,
+                1,
+            ),
+            (
+                "open, the agent away",
+                &open,
+                vec![away()],
+                0,
+                WidgetState::Busy,
+                1,
+                0,
+            ),
+            (
+                "open, the agent full",
+                &open,
+                vec![full()],
+                0,
+                WidgetState::Busy,
+                1,
+                0,
+            ),
+            (
+                "open, the agent gone",
+                &open,
+                vec![gone()],
+                0,
+                WidgetState::Busy,
+                0,
+                0,
+            ),
+            (
+                "open, queue as long as the free",
+                &open,
+                vec![free()],
+                1,
+                WidgetState::Busy,
+                1,
+                1,
+            ),
+            (
+                "closed",
+                &closed,
+                vec![free()],
+                0,
+                WidgetState::Offline,
+                1,
+                1,
+            ),
+        ];
+        for (case, openness, agents, queue, state, online, available) in cases {
+            let status = assemble(openness, &agents, queue, NOW);
+            assert_eq!(
+                (status.state, status.agents_online, status.agents_available),
+                (state, online, available),
+                "{case}"
+            );
+            assert_eq!(status.queue_length, queue, "{case}");
+        }
+        let status = assemble(&closed, &[], 0, NOW);
+        assert_eq!(
+            (status.closed_reason, status.next_open, status.closes_at),
+            (
+                Some(ClosedReason::OutsideHours),
+                Some(datetime!(2027-01-16 09:00 UTC)),
+                None
+            )
+        );
+        let status = assemble(&open, &[], 0, NOW);
+        assert_eq!(status.closes_at, Some(datetime!(2027-01-15 18:00 UTC)));
+    }
 }

@@ -24,3 +24,5 @@ mod status;
 mod tenancy;
 mod transfer;
 mod visitor_session;
+mod visitors;
+mod widget_status;

@@ -6,14 +6,29 @@ use livedesk_protocol::ids::{ClientId, ConversationId};
 use crate::support::client::{Socket, http, login, visitor_session};
 use crate::support::{TestApp, TestNode};
 
-/// A connected visitor that has read its hello.
+/// A connected visitor that has read its hello and the site's status that follows it.
 pub async fn visitor(node: &TestNode, token: &str) -> Socket {
     let mut socket = Socket::visitor(node, token).await;
     assert!(matches!(
         socket.recv().await,
         ServerFrame::VisitorHello { .. }
     ));
+    assert!(matches!(
+        socket.recv().await,
+        ServerFrame::SiteStatus { .. }
+    ));
     socket
+}
+
+/// The next frame that is not about a visitor's presence (agents hear of every visitor
+/// coming and going).
+pub async fn recv_skipping_visitor_presence(socket: &mut Socket) -> ServerFrame {
+    socket
+        .recv_until(|f| match f {
+            ServerFrame::VisitorPresence { .. } => None,
+            other => Some(other),
+        })
+        .await
 }
 
 /// A connected agent that has read its hello and the news of its own arrival.
@@ -101,7 +116,7 @@ async fn a_visitor_and_an_agent_chat_live() {
     let hello = send_as_visitor(&mut widget, "hello").await;
     assert_eq!((hello.seq, hello.body.as_str()), (1, "hello"));
 
-    let opened = desk.recv().await;
+    let opened = recv_skipping_visitor_presence(&mut desk).await;
     let ServerFrame::ConversationOpened { conversation } = opened else {
         panic!("expected conversation_opened, got {opened:?}")
     };

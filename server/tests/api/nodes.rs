@@ -1,7 +1,9 @@
 use livedesk_protocol::close_code;
 use livedesk_protocol::frames::ServerFrame;
 
-use crate::messaging::{agent, next_message, send_as_agent, send_as_visitor, visitor};
+use crate::messaging::{
+    agent, next_message, recv_skipping_visitor_presence, send_as_agent, send_as_visitor, visitor,
+};
 use crate::support::TestApp;
 use crate::support::client::{Ended, Socket, login, visitor_session};
 
@@ -15,7 +17,7 @@ async fn a_visitor_on_one_node_and_an_agent_on_another_chat_normally() {
     let mut widget = visitor(&app.node, &session.visitor_token).await;
 
     let hello = send_as_visitor(&mut widget, "hello from node one").await;
-    let opened = desk.recv().await;
+    let opened = recv_skipping_visitor_presence(&mut desk).await;
     assert!(
         matches!(opened, ServerFrame::ConversationOpened { .. }),
         "{opened:?}"
