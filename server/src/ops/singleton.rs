@@ -1,6 +1,6 @@
 //! Periodic jobs that one node at a time runs for the whole installation (sweeps of the
-//! queues and of vanished agents). Each round takes a Redis lock that expires with the
-//! period, so a node that dies mid-round only delays the next round.
+//! queues and of vanished agents). Each round takes a Redis lock that expires before the
+//! next round, so a node that dies mid-round only delays the next round.
 
 use std::time::Duration;
 
@@ -44,7 +44,9 @@ impl Job {
     }
 
     async fn take_round(&self, state: &AppState) -> Result<bool, fred::error::Error> {
-        let lock = Expiration::PX(self.period.as_millis() as i64);
+        // The lock ends a little before the next tick: held for the whole period, it would
+        // still be there when the same node ticks again, and every other round would be lost.
+        let lock = Expiration::PX((self.period.as_millis() * 9 / 10).max(1) as i64);
         let taken: Option<String> = state
             .redis
             .next()

@@ -11,7 +11,7 @@ pub mod roster;
 use std::time::Duration;
 
 use fred::clients::Pool;
-use fred::interfaces::{HashesInterface, KeysInterface, SortedSetsInterface};
+use fred::interfaces::{HashesInterface, KeysInterface, SetsInterface, SortedSetsInterface};
 use livedesk_protocol::ids::{AgentId, SiteId};
 use livedesk_protocol::presence::{AgentStateChoice, AgentStateKind, MAX_STATE_MESSAGE_CHARS};
 use time::OffsetDateTime;
@@ -96,10 +96,12 @@ impl Presence {
         let _: bool = client
             .pexpire(&key, ONLINE_TTL.as_millis() as i64, None)
             .await?;
+        let _: i64 = client.sadd(announced_key(site), agent.to_string()).await?;
         Ok(before == 0)
     }
 
-    /// The socket closed. Returns whether the agent is now offline.
+    /// The socket closed. Returns whether this took the agent offline (their last live
+    /// socket), which is then told once.
     pub async fn disconnect(
         &self,
         site: SiteId,
@@ -113,7 +115,34 @@ impl Presence {
         let live: i64 = client
             .zcount(&key, stale_before(now_millis()), f64::INFINITY)
             .await?;
-        Ok(live == 0)
+        if live > 0 {
+            return Ok(false);
+        }
+        self.take_offline(site, agent).await
+    }
+
+    /// Agents announced online whose sockets all went stale (their node died): each is
+    /// taken offline here once, whichever node asks first.
+    pub async fn expire_stale(&self, site: SiteId) -> Result<Vec<AgentId>, fred::error::Error> {
+        let announced: Vec<String> = self.redis.next().smembers(announced_key(site)).await?;
+        let mut gone = Vec::new();
+        for agent in announced.iter().filter_map(|a| a.parse::<AgentId>().ok()) {
+            if !self.is_online(site, agent).await? && self.take_offline(site, agent).await? {
+                gone.push(agent);
+            }
+        }
+        Ok(gone)
+    }
+
+    /// Removes the agent from those announced online; `true` for the one caller that did,
+    /// so the agent's going offline is told once.
+    async fn take_offline(&self, site: SiteId, agent: AgentId) -> Result<bool, fred::error::Error> {
+        let removed: i64 = self
+            .redis
+            .next()
+            .srem(announced_key(site), agent.to_string())
+            .await?;
+        Ok(removed == 1)
     }
 
     async fn mark_seen(
@@ -204,6 +233,11 @@ impl Presence {
                 until: None,
             }))
     }
+}
+
+/// Set: agents told online to their colleagues and not yet told offline.
+fn announced_key(site: SiteId) -> String {
+    format!("ld:{{s:{site}}}:agents-announced")
 }
 
 fn last_seen_key(site: SiteId, agent: AgentId) -> String {

@@ -1,5 +1,5 @@
 //! Announcing visitors who left: their last socket closed [`super::LINGER`] ago, or their
-//! sockets went stale because their node died. Every node sweeps the sites it has sockets
+//! sockets went stale because their node died; and agents whose sockets went stale. Every node sweeps the sites it has sockets
 //! for (its agents are the ones who want to know); the Redis script lets exactly one node
 //! take each visitor offline, so the news goes out once.
 
@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use livedesk_protocol::ids::SiteId;
 
+use crate::presence::news;
 use crate::realtime::event::HubEvent;
 use crate::realtime::send::publish;
 use crate::state::AppState;
@@ -34,6 +35,10 @@ pub async fn sweep_forever(state: AppState) {
 async fn sweep(state: &AppState, site: SiteId) -> Result<(), fred::error::Error> {
     for presence in state.visitors.expire(site).await? {
         publish(state, site, &HubEvent::VisitorPresence { presence }).await;
+    }
+    // Agents whose node died are told offline the same way, by their colleagues' nodes.
+    for agent in state.presence.expire_stale(site).await? {
+        news::announce(state, site, agent).await;
     }
     Ok(())
 }

@@ -98,3 +98,48 @@ async fn an_agent_cannot_choose_busy_or_an_end_in_the_past() {
         assert_eq!(refused, ErrorCode::InvalidInput);
     }
 }
+
+#[tokio::test]
+async fn colleagues_see_an_agent_go_offline_when_the_agents_node_dies() {
+    let app = TestApp::spawn().await;
+    let admin = login(&app.node, &app.site.admin_email).await;
+    let colleague = login(&app.node, &app.site.agent_email).await;
+    let mut watcher = agent(&app.node, &admin.access_token).await;
+    let doomed = crate::support::process_node::ProcessNode::start(&app.settings);
+    let doomed_url = format!(
+        "ws://{}/ws/agent?access_token={}",
+        doomed.addr, colleague.access_token
+    );
+    let _desk = Socket::connect(&doomed_url).await;
+    assert!(presence_of(&mut watcher, colleague.agent.id).await.online);
+
+    doomed.kill();
+
+    // No socket closes cleanly: the news comes when the heartbeats go stale.
+    let stale_after = livedesk_server::presence::ONLINE_TTL + std::time::Duration::from_secs(20);
+    let deadline = tokio::time::Instant::now() + stale_after;
+    let mut offline = None;
+    while offline.is_none() && tokio::time::Instant::now() < deadline {
+        offline = watcher
+            .frames_within(std::time::Duration::from_secs(2))
+            .await
+            .into_iter()
+            .find_map(|frame| match frame {
+                ServerFrame::AgentPresence { presence }
+                    if presence.agent_id == colleague.agent.id =>
+                {
+                    Some(presence)
+                }
+                _ => None,
+            });
+    }
+    let offline = offline.expect("the colleague is told offline within the heartbeat TTL");
+    assert!(!offline.online);
+    let again = watcher
+        .frames_within(std::time::Duration::from_secs(5))
+        .await;
+    assert!(
+        !again.iter().any(|f| matches!(f, ServerFrame::AgentPresence { presence } if presence.agent_id == colleague.agent.id)),
+        "told once"
+    );
+}

@@ -387,7 +387,7 @@ async fn the_wait_told_follows_how_long_the_sites_chats_take() {
 }
 
 #[tokio::test]
-async fn a_waiting_visitor_who_reconnects_is_told_their_place_right_after_hello() {
+async fn a_waiting_visitor_who_reconnects_is_told_their_status_and_place_right_after_hello() {
     let app = TestApp::spawn().await;
     let session = visitor_session(&app.node, &app.site).await;
     let mut widget = visitor(&app.node, &session.visitor_token).await;
@@ -400,6 +400,7 @@ async fn a_waiting_visitor_who_reconnects_is_told_their_place_right_after_hello(
         again.recv().await,
         ServerFrame::VisitorHello { .. }
     ));
+    assert!(matches!(again.recv().await, ServerFrame::SiteStatus { .. }));
     match again.recv().await {
         ServerFrame::QueuePosition {
             conversation_id,
