@@ -104,6 +104,11 @@ pub async fn refused(link: &mut Link, error: AppError) {
 
 /// Runs a connection until the client leaves, the node shuts down, or the client falls
 /// too far behind.
+///
+/// A socket's task lives as long as the socket and is as large as the largest future it
+/// ever awaits inline. The work done for one frame or one event (a send stores, publishes
+/// and routes) is boxed for its duration instead, so an idle socket's task holds only the
+/// loop's own state: memory per idle socket is a budget (docs/benchmarks.md).
 pub async fn run<P: Peer>(
     state: AppState,
     mut link: Link,
@@ -113,7 +118,7 @@ pub async fn run<P: Peer>(
 ) {
     serve(&state, &mut link, &mut peer, events).await;
     drop(membership);
-    peer.on_close(&state).await;
+    Box::pin(peer.on_close(&state)).await;
 }
 
 async fn serve<P: Peer>(
@@ -132,15 +137,15 @@ async fn serve<P: Peer>(
             frame = link.socket().recv() => {
                 let Some(Ok(frame)) = frame else { return };
                 last_heard = Instant::now();
-                if handle_ws_message(state, link, peer, frame).await.is_err() {
+                if Box::pin(handle_ws_message(state, link, peer, frame)).await.is_err() {
                     return;
                 }
             }
             delivery = events.recv() => {
                 let result = match delivery {
                     Some(Delivery::Event(event)) => match &*event {
-                        HubEvent::QueueMoved { order } => peer.on_queue_moved(link, order).await,
-                        event => deliver(link, event).await,
+                        HubEvent::QueueMoved { order } => Box::pin(peer.on_queue_moved(link, order)).await,
+                        event => Box::pin(deliver(link, event)).await,
                     },
                     Some(Delivery::Resync) => {
                         link.close(close_code::RESTART, "events may have been missed: reconnect and resume").await;
@@ -162,7 +167,7 @@ async fn serve<P: Peer>(
                 if link.socket().send(WsMessage::Ping(Default::default())).await.is_err() {
                     return;
                 }
-                peer.on_tick(state).await;
+                Box::pin(peer.on_tick(state)).await;
             }
             () = state.shutdown.cancelled() => {
                 link.close(close_code::RESTART, "server restarting: reconnect and resume").await;
