@@ -43,6 +43,8 @@ const BODY_PREFIX: &str = "bench t=";
 #[derive(Default)]
 struct Seen {
     latencies: Vec<Duration>,
+    /// When the last timed frame arrived: the end of the window its rate is taken over.
+    last: Option<Instant>,
     sent: u64,
     errors: u64,
     first_error: Option<String>,
@@ -86,13 +88,19 @@ pub async fn run(run: Latency) -> Result<()> {
     let (acks, sent_seen) = gather(visitors).await;
     let (deliveries, _) = gather(agents).await;
     emit(&Event::Latency(Box::new(report(
-        &run, acks, deliveries, sent_seen,
+        &run, start, acks, deliveries, sent_seen,
     ))));
     Ok(())
 }
 
-fn report(run: &Latency, acks: Seen, deliveries: Seen, sent: u64) -> LatencyReport {
+/// Rates are taken from the first scheduled send to the last frame that arrived (at least
+/// the sending window): a server that falls behind and catches up in the drain shows a
+/// lower rate, not the rate it was offered.
+fn report(run: &Latency, start: Instant, acks: Seen, deliveries: Seen, sent: u64) -> LatencyReport {
     let secs = run.duration.as_secs_f64();
+    let over =
+        |last: Option<Instant>| last.map_or(secs, |last| (last - start).as_secs_f64().max(secs));
+    let (ack_secs, delivery_secs) = (over(acks.last), over(deliveries.last));
     let acked = acks.latencies.len() as u64;
     let delivered = deliveries.latencies.len() as u64;
     LatencyReport {
@@ -105,8 +113,10 @@ fn report(run: &Latency, acks: Seen, deliveries: Seen, sent: u64) -> LatencyRepo
         delivered,
         errors: acks.errors + deliveries.errors,
         send_rate: sent as f64 / secs,
-        ack_rate: acked as f64 / secs,
-        delivery_rate: delivered as f64 / secs,
+        ack_rate: acked as f64 / ack_secs,
+        ack_secs,
+        delivery_rate: delivered as f64 / delivery_secs,
+        delivery_secs,
         ack_latency: summarize(acks.latencies),
         delivery_latency: summarize(deliveries.latencies),
         first_error: acks.first_error.or(deliveries.first_error),
@@ -123,6 +133,7 @@ async fn gather(mut tasks: JoinSet<Seen>) -> (Seen, u64) {
             ..Seen::default()
         });
         all.latencies.extend(seen.latencies);
+        all.last = all.last.max(seen.last);
         all.sent += seen.sent;
         all.errors += seen.errors;
         if all.first_error.is_none() {
@@ -246,7 +257,7 @@ async fn visitor(
             frame = stream.next() => match read(frame) {
                 Ok(Some(ServerFrame::Ack { message, .. })) => {
                     if let Some(latency) = measuring.since_scheduled(&message) {
-                        seen.latencies.push(latency);
+                        seen.timed(latency);
                     }
                 }
                 Ok(Some(ServerFrame::Error { message, .. })) => seen.failed(anyhow::anyhow!(message)),
@@ -269,7 +280,7 @@ async fn agent(ws: Ws, measuring: Measuring, stop: CancellationToken) -> Seen {
             frame = stream.next() => match read(frame) {
                 Ok(Some(ServerFrame::Message { message })) if matches!(message.author, Author::Visitor { .. }) => {
                     if let Some(latency) = measuring.since_scheduled(&message) {
-                        seen.latencies.push(latency);
+                        seen.timed(latency);
                     }
                 }
                 Ok(Some(_)) => {}
@@ -283,6 +294,11 @@ async fn agent(ws: Ws, measuring: Measuring, stop: CancellationToken) -> Seen {
 }
 
 impl Seen {
+    fn timed(&mut self, latency: Duration) {
+        self.latencies.push(latency);
+        self.last = Some(Instant::now());
+    }
+
     fn failed(&mut self, error: anyhow::Error) {
         self.errors += 1;
         self.first_error.get_or_insert(format!("{error:#}"));

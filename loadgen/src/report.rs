@@ -53,10 +53,14 @@ pub struct LatencyReport {
     pub errors: u64,
     /// Sent per second over the window.
     pub send_rate: f64,
-    /// Acked messages per second: durable messages a second.
+    /// Acked messages per second, from the first scheduled send to the last ack:
+    /// durable messages a second.
     pub ack_rate: f64,
-    /// Frames delivered to agents per second, all agent sockets together.
+    /// The seconds `ack_rate` is taken over (the window, or longer if acks trailed).
+    pub ack_secs: f64,
+    /// Frames delivered to agents per second, all agent sockets together, likewise.
     pub delivery_rate: f64,
+    pub delivery_secs: f64,
     /// Scheduled send → `ack` on the sender's socket (durable in PostgreSQL).
     pub ack_latency: Summary,
     /// Scheduled send → `message` frame on an agent's socket on the other node.

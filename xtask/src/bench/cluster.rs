@@ -29,8 +29,8 @@ pub struct Cluster {
     pub site_key: String,
     pub agents: Vec<String>,
     pub agent_password: String,
-    _redis: Service,
-    _postgres: PgServer,
+    redis: Service,
+    postgres: PgServer,
 }
 
 impl Cluster {
@@ -101,9 +101,17 @@ impl Cluster {
             site_key,
             agents: agent_emails,
             agent_password,
-            _redis: redis,
-            _postgres: postgres,
+            redis,
+            postgres,
         }))
+    }
+
+    pub fn redis_pid(&self) -> u32 {
+        self.redis.pid()
+    }
+
+    pub fn postgres_pid(&self) -> Option<u32> {
+        self.postgres.postmaster_pid()
     }
 
     /// A node that has died is an error worth stopping for: its figures would be wrong.

@@ -75,6 +75,51 @@ pub fn cpu_secs(pid: u32) -> Result<f64> {
     Ok((ticks(11)? + ticks(12)?) / clock_ticks_per_sec())
 }
 
+/// CPU time a process and its direct children (PostgreSQL's backends) have used, in seconds.
+pub fn tree_cpu_secs(root: u32) -> Result<f64> {
+    let mut total = cpu_secs(root)?;
+    for entry in fs::read_dir("/proc")?.flatten() {
+        let Some(pid) = entry
+            .file_name()
+            .to_str()
+            .and_then(|n| n.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        if parent(pid) == Some(root) {
+            // A backend may exit between the listing and the read: it no longer counts.
+            total += cpu_secs(pid).unwrap_or(0.0);
+        }
+    }
+    Ok(total)
+}
+
+fn parent(pid: u32) -> Option<u32> {
+    let stat = fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    let after_name = &stat[stat.rfind(')')? + 1..];
+    after_name.split_whitespace().nth(1)?.parse().ok()
+}
+
+/// CPU time the whole machine has been busy (every core, every process), in seconds.
+pub fn machine_busy_secs() -> Result<f64> {
+    let stat = fs::read_to_string("/proc/stat")?;
+    let line = stat
+        .lines()
+        .find(|l| l.starts_with("cpu "))
+        .context("no cpu line in /proc/stat")?;
+    let ticks: Vec<u64> = line
+        .split_whitespace()
+        .skip(1)
+        .map(|t| t.parse().unwrap_or(0))
+        .collect();
+    // user nice system idle iowait irq softirq steal: all but idle and iowait are busy.
+    let busy: u64 = [0, 1, 2, 5, 6, 7]
+        .iter()
+        .filter_map(|&i| ticks.get(i))
+        .sum();
+    Ok(busy as f64 / clock_ticks_per_sec())
+}
+
 fn clock_ticks_per_sec() -> f64 {
     output(Command::new("getconf").arg("CLK_TCK"))
         .ok()

@@ -1,11 +1,12 @@
 //! The message phase: visitors on node 1 send at a steady rate; agents on node 2 receive
 //! every message through Redis. One generator times both ends, and the CPU each process
-//! used in the measured window is read from `/proc`.
+//! (and the whole machine, which may be doing other work) used in the measured window is
+//! read from `/proc`.
 
 use super::cluster::{Cluster, ORIGIN};
 use super::generator::{Event, Generator, LatencyReport};
 use super::idle::wait;
-use super::machine::cpu_secs;
+use super::machine::{cpu_secs, machine_busy_secs, tree_cpu_secs};
 use super::options::Options;
 use anyhow::{Result, bail};
 use std::path::Path;
@@ -14,10 +15,39 @@ use std::time::{Duration, Instant};
 
 pub struct Messages {
     pub report: LatencyReport,
-    /// Share of one core used in the measured window, by node 1, node 2 and the generator.
-    pub cpu_visitor_node: f64,
-    pub cpu_agent_node: f64,
-    pub cpu_generator: f64,
+    /// Cores used in the measured window (1.0 = one core busy all along).
+    pub cpu: Cpu,
+}
+
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Cpu {
+    pub visitor_node: f64,
+    pub agent_node: f64,
+    pub generator: f64,
+    pub postgres: f64,
+    pub redis: f64,
+    /// The whole machine; what the bench's processes did not use went to other work.
+    pub machine: f64,
+}
+
+impl Cpu {
+    pub fn others(&self) -> f64 {
+        let ours =
+            self.visitor_node + self.agent_node + self.generator + self.postgres + self.redis;
+        (self.machine - ours).max(0.0)
+    }
+}
+
+/// CPU seconds so far of everything the bench measures, in [`Cpu`]'s order.
+fn cpu_now(pids: &[u32; 4], postgres: Option<u32>) -> Result<[f64; 6]> {
+    Ok([
+        cpu_secs(pids[0])?,
+        cpu_secs(pids[1])?,
+        cpu_secs(pids[2])?,
+        postgres.map_or(Ok(0.0), tree_cpu_secs)?,
+        cpu_secs(pids[3])?,
+        machine_busy_secs()?,
+    ])
 }
 
 pub fn run(options: &Options, cluster: &mut Cluster, loadgen: &Path) -> Result<Messages> {
@@ -44,27 +74,26 @@ pub fn run(options: &Options, cluster: &mut Cluster, loadgen: &Path) -> Result<M
         Event::Sending {} => {}
         other => bail!("the message generator sent {other:?} before sending"),
     }
-    let pids = [pids[0], pids[1], generator.pid()];
+    let pids = [pids[0], pids[1], generator.pid(), cluster.redis_pid()];
+    let postgres = cluster.postgres_pid();
     let started = Instant::now();
-    let before = pids.map(cpu_secs);
+    let before = cpu_now(&pids, postgres)?;
     wait(cluster, Duration::from_secs(options.duration))?;
-    let after = pids.map(cpu_secs);
+    let after = cpu_now(&pids, postgres)?;
     let window = started.elapsed().as_secs_f64();
-    let share = |i: usize| -> Result<f64> {
-        let (Ok(a), Ok(b)) = (&after[i], &before[i]) else {
-            bail!("reading CPU time of pid {}", pids[i]);
-        };
-        Ok((a - b) / window)
+    let share = |i: usize| (after[i] - before[i]) / window;
+    let cpu = Cpu {
+        visitor_node: share(0),
+        agent_node: share(1),
+        generator: share(2),
+        postgres: share(3),
+        redis: share(4),
+        machine: share(5),
     };
     let timeout = Duration::from_secs(120);
     let report = match generator.next_event(timeout)? {
         Event::Latency(report) => report,
         other => bail!("the message generator sent {other:?} instead of its figures"),
     };
-    Ok(Messages {
-        report,
-        cpu_visitor_node: share(0)?,
-        cpu_agent_node: share(1)?,
-        cpu_generator: share(2)?,
-    })
+    Ok(Messages { report, cpu })
 }

@@ -202,17 +202,33 @@ fn messages(out: &mut String, run: &Run) -> std::fmt::Result {
             s.p50_ms, s.p99_ms, s.max_ms
         )?;
     }
+    let c = &m.cpu;
     writeln!(
         out,
-        "\nErrors: {}{}. CPU in the measured window (1.0 = one core): node 1 {:.2}, node 2 \
-         {:.2}, generator {:.2}; PostgreSQL and Redis used the rest.",
+        "\nRates are taken from the first scheduled send to the last ack or delivery \
+         ({:.1} s and {:.1} s for a {:.0} s window): when they exceed the window the server \
+         fell behind and caught up afterwards. Errors: {}{}.\n",
+        r.ack_secs,
+        r.delivery_secs,
+        r.duration_secs,
         r.errors,
         r.first_error
             .as_deref()
             .map_or_else(String::new, |e| format!(" (first: `{e}`)")),
-        m.cpu_visitor_node,
-        m.cpu_agent_node,
-        m.cpu_generator
+    )?;
+    writeln!(
+        out,
+        "CPU in the measured window, in cores (the box has {}): node 1 {:.2}, node 2 {:.2}, \
+         PostgreSQL {:.2}, Redis {:.2}, generator {:.2}; the whole machine {:.2}, of which \
+         {:.2} went to processes outside the bench.",
+        run.machine.cores,
+        c.visitor_node,
+        c.agent_node,
+        c.postgres,
+        c.redis,
+        c.generator,
+        c.machine,
+        c.others()
     )
 }
 
