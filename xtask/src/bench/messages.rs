@@ -50,14 +50,20 @@ fn cpu_now(pids: &[u32; 4], postgres: Option<u32>) -> Result<[f64; 6]> {
     ])
 }
 
-pub fn run(options: &Options, cluster: &mut Cluster, loadgen: &Path) -> Result<Messages> {
+/// One run at `rate` messages a second, with the other counts from `options`.
+pub fn run(
+    options: &Options,
+    rate: f64,
+    cluster: &mut Cluster,
+    loadgen: &Path,
+) -> Result<Messages> {
     let (visitor_node, agent_node) = (&cluster.nodes[0], &cluster.nodes[1]);
     let mut cmd = Command::new(loadgen);
     cmd.args(["latency", "--visitor-node", &visitor_node.url])
         .args(["--agent-node", &agent_node.url])
         .args(["--site-key", &cluster.site_key, "--origin", ORIGIN])
         .args(["--senders", &options.senders.to_string()])
-        .args(["--rate", &options.rate.to_string()])
+        .args(["--rate", &rate.to_string()])
         .args(["--duration", &options.duration.to_string()])
         .args(["--source", "127.0.0.2"])
         .env("LOADGEN_AGENT_PASSWORD", &cluster.agent_password);
@@ -67,7 +73,7 @@ pub fn run(options: &Options, cluster: &mut Cluster, loadgen: &Path) -> Result<M
     let pids = [visitor_node.service.pid(), agent_node.service.pid()];
     println!(
         "bench: {} messages/s for {} s from {} visitors on node 1 to {} agents on node 2…",
-        options.rate, options.duration, options.senders, options.agents
+        rate, options.duration, options.senders, options.agents
     );
     let mut generator = Generator::spawn("message generator".into(), &mut cmd)?;
     match generator.next_event(Duration::from_secs(300))? {

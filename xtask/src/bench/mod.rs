@@ -4,7 +4,7 @@
 //! It builds the `livedesk` binary and `livedesk-loadgen` in release, starts a durable
 //! scratch PostgreSQL, a scratch Redis and N nodes ([`cluster`]), holds idle visitor sockets
 //! on every node and reads each node's memory ([`idle`]), then times messages from visitors
-//! on node 1 to agents on node 2 ([`messages`]). Everything it starts is a guard that stops
+//! on node 1 to agents on node 2 ([`messages`]), at the target rate and at half of it. Everything it starts is a guard that stops
 //! its process when dropped, so an error or Ctrl-C stops it all. Node logs are kept in
 //! `target/bench/`.
 
@@ -49,7 +49,12 @@ pub fn bench(args: &[String]) -> Result<()> {
         return Ok(());
     };
     let idle = idle::run(&options, &mut cluster, &loadgen)?;
-    let messages = messages::run(&options, &mut cluster, &loadgen)?;
+    // At the target rate, then at half of it: if the first is past what the box can carry,
+    // the second shows the latency below saturation.
+    let mut runs = Vec::with_capacity(2);
+    for rate in [options.rate, options.rate / 2.0] {
+        runs.push(messages::run(&options, rate, &mut cluster, &loadgen)?);
+    }
     drop(cluster);
 
     let command_line = Options::command_line(args);
@@ -58,7 +63,7 @@ pub fn bench(args: &[String]) -> Result<()> {
         command_line: &command_line,
         options: &options,
         idle: &idle,
-        messages: &messages,
+        messages: &runs,
     });
     let path = paths::root().join("docs/benchmarks.md");
     report::write(&path, &section)?;

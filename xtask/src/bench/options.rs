@@ -42,8 +42,8 @@ pub const FLAGS: &str = "\
                          build in release, start PostgreSQL, Redis and N nodes, hold N idle
                          visitor sockets (default 50000 over 3 nodes), then send --rate
                          messages/s (default 2000) for --duration s (default 30) from
-                         --senders visitors on node 1 to --agents agents on node 2; writes
-                         the figures to docs/benchmarks.md";
+                         --senders visitors on node 1 to --agents agents on node 2 (and
+                         again at half the rate); writes the figures to docs/benchmarks.md";
 
 impl Options {
     pub fn parse(args: &[String]) -> Result<Self> {

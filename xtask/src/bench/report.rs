@@ -25,7 +25,8 @@ pub struct Run<'a> {
     pub command_line: &'a str,
     pub options: &'a Options,
     pub idle: &'a [NodeIdle],
-    pub messages: &'a Messages,
+    /// The message runs, the target rate first.
+    pub messages: &'a [Messages],
 }
 
 /// Writes `section` between the markers of `path`, creating the file if needed.
@@ -83,7 +84,10 @@ fn targets(out: &mut String, run: &Run) -> std::fmt::Result {
         .iter()
         .filter_map(NodeIdle::kib_per_socket)
         .fold(0.0, f64::max);
-    let r = &run.messages.report;
+    let Some(first) = run.messages.first() else {
+        return Ok(());
+    };
+    let r = &first.report;
     let rate_met = r.ack_rate >= 0.99 * TARGET_RATE;
     let p99_met = r.delivery_latency.p99_ms < TARGET_P99_MS && r.errors == 0;
     writeln!(out, "| target | measured | |\n|---|---|---|")?;
@@ -167,69 +171,92 @@ fn idle(out: &mut String, run: &Run) -> std::fmt::Result {
 }
 
 fn messages(out: &mut String, run: &Run) -> std::fmt::Result {
-    let m = run.messages;
-    let r = &m.report;
+    let Some(first) = run.messages.first() else {
+        return Ok(());
+    };
+    let r = &first.report;
     writeln!(out, "### Messages across two nodes\n")?;
     writeln!(
         out,
         "{} visitors on node 1, each with an open conversation, send `{{\"t\":\"send\"}}` \
-         frames at a steady {:.0}/s in total for {:.0} s; {} agents on node 2 receive every \
-         message of the site through Redis. Latency runs from the moment a send was \
-         *scheduled* (so a generator that falls behind shows as latency) to the `ack` on the \
-         visitor's socket (the message is committed in PostgreSQL) and to the `message` frame \
-         on each agent's socket, timed by one process.\n",
-        r.senders, r.target_rate, r.duration_secs, r.agents
+         frames at a steady rate for {:.0} s (the target rate, then half of it); {} agents on \
+         node 2 receive every message of the site through Redis. Latency runs from the moment \
+         a send was *scheduled* (so a generator that falls behind shows as latency) to the \
+         `ack` on the visitor's socket (the message is committed in PostgreSQL) and to the \
+         `message` frame on each agent's socket, timed by one process. Rates run from the \
+         first scheduled send to the last ack or delivery: above the window's length, the \
+         server fell behind and caught up afterwards.\n",
+        r.senders, r.duration_secs, r.agents
     )?;
-    writeln!(out, "| | count | per second | p50 | p99 | max |")?;
-    writeln!(out, "|---|---|---|---|---|---|")?;
     writeln!(
         out,
-        "| sent by visitors | {} | {:.0} | | | |",
-        r.sent, r.send_rate
+        "| offered | | count | per second | over | p50 | p99 | max | errors |"
     )?;
-    for (what, count, rate, s) in [
-        ("acked (durable)", r.acked, r.ack_rate, r.ack_latency),
-        (
-            "delivered to agents",
-            r.delivered,
-            r.delivery_rate,
-            r.delivery_latency,
-        ),
-    ] {
+    writeln!(out, "|---|---|---|---|---|---|---|---|---|")?;
+    for m in run.messages {
+        let r = &m.report;
         writeln!(
             out,
-            "| {what} | {count} | {rate:.0} | {:.1} ms | {:.1} ms | {:.1} ms |",
-            s.p50_ms, s.p99_ms, s.max_ms
+            "| {:.0}/s | sent | {} | {:.0} | {:.0} s | | | | {} |",
+            r.target_rate, r.sent, r.send_rate, r.duration_secs, r.errors
         )?;
+        for (what, count, rate, secs, s) in [
+            (
+                "acked (durable)",
+                r.acked,
+                r.ack_rate,
+                r.ack_secs,
+                r.ack_latency,
+            ),
+            (
+                "delivered to agents",
+                r.delivered,
+                r.delivery_rate,
+                r.delivery_secs,
+                r.delivery_latency,
+            ),
+        ] {
+            writeln!(
+                out,
+                "| | {what} | {count} | {rate:.0} | {secs:.1} s | {:.1} ms | {:.1} ms | {:.1} ms | |",
+                s.p50_ms, s.p99_ms, s.max_ms
+            )?;
+        }
     }
-    let c = &m.cpu;
+    if let Some(error) = run
+        .messages
+        .iter()
+        .find_map(|m| m.report.first_error.as_deref())
+    {
+        writeln!(out, "\nFirst error: `{error}`")?;
+    }
     writeln!(
         out,
-        "\nRates are taken from the first scheduled send to the last ack or delivery \
-         ({:.1} s and {:.1} s for a {:.0} s window): when they exceed the window the server \
-         fell behind and caught up afterwards. Errors: {}{}.\n",
-        r.ack_secs,
-        r.delivery_secs,
-        r.duration_secs,
-        r.errors,
-        r.first_error
-            .as_deref()
-            .map_or_else(String::new, |e| format!(" (first: `{e}`)")),
+        "\nCPU in each measured window, in cores (the box has {}; \"others\" is work outside \
+         the bench on the same machine):\n",
+        run.machine.cores
     )?;
     writeln!(
         out,
-        "CPU in the measured window, in cores (the box has {}): node 1 {:.2}, node 2 {:.2}, \
-         PostgreSQL {:.2}, Redis {:.2}, generator {:.2}; the whole machine {:.2}, of which \
-         {:.2} went to processes outside the bench.",
-        run.machine.cores,
-        c.visitor_node,
-        c.agent_node,
-        c.postgres,
-        c.redis,
-        c.generator,
-        c.machine,
-        c.others()
-    )
+        "| offered | node 1 | node 2 | PostgreSQL | Redis | generator | others | machine |"
+    )?;
+    writeln!(out, "|---|---|---|---|---|---|---|---|")?;
+    for m in run.messages {
+        let c = &m.cpu;
+        writeln!(
+            out,
+            "| {:.0}/s | {:.2} | {:.2} | {:.2} | {:.2} | {:.2} | {:.2} | {:.2} |",
+            m.report.target_rate,
+            c.visitor_node,
+            c.agent_node,
+            c.postgres,
+            c.redis,
+            c.generator,
+            c.others(),
+            c.machine
+        )?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]
