@@ -35,7 +35,9 @@ pub fn write(path: &Path, section: &str) -> Result<()> {
     fs::write(path, splice(&old, section)).with_context(|| format!("writing {}", path.display()))
 }
 
-const NEW_FILE: &str = "# Benchmarks\n\nFigures measured by `cargo xtask bench` (see the README).\n\n## Realtime core\n\n";
+const NEW_FILE: &str = "# Benchmarks\n\nFigures measured by `cargo xtask bench` (see the README's \
+\"Benchmarks\"). The part between the two `realtime-core` markers is rewritten by every run; \
+notes around it are written by hand.\n\n## Realtime core\n";
 
 fn splice(old: &str, section: &str) -> String {
     let generated = format!("{START}\n\n{}\n{END}", section.trim_end());
@@ -43,7 +45,7 @@ fn splice(old: &str, section: &str) -> String {
         (Some(start), Some(end)) if start < end => {
             format!("{}{generated}{}", &old[..start], &old[end + END.len()..])
         }
-        _ => format!("{}\n{generated}\n", old.trim_end()),
+        _ => format!("{}\n\n{generated}\n", old.trim_end()),
     }
 }
 
@@ -268,7 +270,7 @@ mod tests {
         let text = splice(NEW_FILE, "figures");
 
         assert!(text.starts_with("# Benchmarks"));
-        assert!(text.contains(&format!("{START}\n\nfigures\n{END}")));
+        assert!(text.contains(&format!("## Realtime core\n\n{START}\n\nfigures\n{END}\n")));
     }
 
     #[test]
