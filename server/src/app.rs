@@ -146,7 +146,10 @@ async fn redis_pool(url: &str) -> anyhow::Result<fred::clients::Pool> {
 }
 
 fn routes(state: &AppState) -> Router {
-    let client_ip = ClientIp::new(&state.config.trusted_proxies);
+    let client_ip = ClientIp::new(
+        &state.config.trusted_proxies,
+        state.config.rate_limit_factor,
+    );
     Router::new()
         .merge(auth::routes::router(&client_ip))
         .merge(chat::routes::router())

@@ -2,6 +2,7 @@
 //! with a message naming it.
 
 use std::net::SocketAddr;
+use std::num::NonZeroU32;
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -29,6 +30,11 @@ pub struct Config {
     /// Reverse proxies whose `X-Forwarded-For` names the client (`LIVEDESK_TRUSTED_PROXIES`,
     /// comma-separated IPs).
     pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// Multiplies every per-client-IP rate limit, burst and refill rate alike
+    /// (`LIVEDESK_RATE_LIMIT_FACTOR`, default 1): for installations where many real
+    /// visitors share one address, and for load tests that open tens of thousands of
+    /// sessions from a handful of local addresses.
+    pub rate_limit_factor: NonZeroU32,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -106,6 +112,9 @@ impl Config {
                     .filter(|s| !s.is_empty())
                     .map(str::parse)
                     .collect::<Result<Vec<_>, _>>()
+            })?,
+            rate_limit_factor: parse(src, "LIVEDESK_RATE_LIMIT_FACTOR", "1", |v| {
+                v.parse::<NonZeroU32>()
             })?,
             node_id: src
                 .get("LIVEDESK_NODE_ID")
@@ -195,16 +204,18 @@ mod tests {
         let config = Config::from_source(&Map(valid())).expect("valid");
         assert_eq!(config.bind.to_string(), "127.0.0.1:8080");
         assert_eq!(config.public_origin(), "http://127.0.0.1:8080");
+        assert_eq!(config.rate_limit_factor.get(), 1);
     }
 
     #[test]
     fn errors_name_the_setting() {
-        let cases: [(&str, Option<&'static str>); 5] = [
+        let cases: [(&str, Option<&'static str>); 6] = [
             ("DATABASE_URL", None),
             ("DATABASE_URL", Some("mysql://x/y")),
             ("REDIS_URL", Some("not a url")),
             ("LIVEDESK_JWT_SECRET", Some("short")),
             ("LIVEDESK_BIND", Some("localhost")),
+            ("LIVEDESK_RATE_LIMIT_FACTOR", Some("0")),
         ];
         for (name, value) in cases {
             let mut env = valid();

@@ -7,8 +7,11 @@
 //! - `web`: builds the widget and the dashboard to optimised wasm (`build-web`).
 //! - `run` (with `demo`, `leftovers`): the whole product on one machine, for trying it out.
 //! - `test`: every test against a throwaway PostgreSQL.
+//! - `bench`: the realtime core under load (with `livedesk-loadgen`), figures into
+//!   `docs/benchmarks.md`.
 //! - `paths`, `process`: where things live, how programs are started and stopped.
 
+mod bench;
 mod demo;
 mod leftovers;
 mod paths;
@@ -24,7 +27,7 @@ use anyhow::{Result, bail};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-const USAGE: &str = "\
+const USAGE_HEAD: &str = "\
 usage: cargo xtask <command>
 
   run [--release]        install what is missing, then start PostgreSQL, Redis, Livedesk,
@@ -32,6 +35,10 @@ usage: cargo xtask <command>
   test [ARGS…]           install what is missing, then run every test; ARGS go to `cargo test`
   setup                  only install what is missing
   build-web [--out DIR]  build the widget and the dashboard into DIR (default target/web)";
+
+fn usage() -> String {
+    format!("{USAGE_HEAD}\n{}", bench::FLAGS)
+}
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -61,7 +68,7 @@ fn dispatch(args: &[String]) -> Result<u8> {
     let (command, rest) = match args.split_first() {
         Some((command, rest)) => (command.as_str(), rest),
         None => {
-            println!("{USAGE}");
+            println!("{}", usage());
             return Ok(0);
         }
     };
@@ -74,10 +81,11 @@ fn dispatch(args: &[String]) -> Result<u8> {
         ("run", []) => run::run(false).map(|()| 0),
         ("run", [flag]) if flag == "--release" => run::run(true).map(|()| 0),
         ("test", rest) => test::test(rest).map(|code| u8::try_from(code).unwrap_or(1)),
+        ("bench", rest) => bench::bench(rest).map(|()| 0),
         ("help" | "--help" | "-h", _) => {
-            println!("{USAGE}");
+            println!("{}", usage());
             Ok(0)
         }
-        _ => bail!("unknown command `{}`\n\n{USAGE}", args.join(" ")),
+        _ => bail!("unknown command `{}`\n\n{}", args.join(" "), usage()),
     }
 }

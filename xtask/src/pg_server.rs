@@ -1,4 +1,5 @@
-//! A running PostgreSQL: the persistent dev instance of `run` or the throwaway one of `test`.
+//! A running PostgreSQL: the persistent dev instance of `run` or the throwaway one of `test`
+//! and `bench`.
 //! Started with `pg_ctl start` (the postmaster detaches into its own session, so a Ctrl-C in
 //! the terminal does not reach it) and stopped with `pg_ctl stop -m fast` when dropped.
 
@@ -9,6 +10,15 @@ use anyhow::{Context, Result, bail};
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
+
+/// How a scratch cluster trades safety for speed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Durability {
+    /// No fsync, no synchronous commit: tests, where a lost commit costs nothing.
+    Relaxed,
+    /// PostgreSQL's defaults: a commit is on disk when it returns.
+    Durable,
+}
 
 pub struct PgServer {
     bin: PathBuf,
@@ -28,14 +38,26 @@ impl PgServer {
     /// A fresh cluster in a temporary directory on a free port, tuned for speed over
     /// durability.
     pub fn start_throwaway() -> Result<Self> {
-        let root = std::env::temp_dir().join(format!("livedesk-test-pg-{}", std::process::id()));
+        Self::start_scratch("test", Durability::Relaxed)
+    }
+
+    /// A fresh cluster like [`PgServer::start_throwaway`], but committing to disk as a
+    /// production server does (fsync, synchronous commit): for benchmarks, where an ack
+    /// must mean what it means in production.
+    pub fn start_throwaway_durable() -> Result<Self> {
+        Self::start_scratch("bench", Durability::Durable)
+    }
+
+    fn start_scratch(purpose: &str, durability: Durability) -> Result<Self> {
+        let root =
+            std::env::temp_dir().join(format!("livedesk-{purpose}-pg-{}", std::process::id()));
         let _ = fs::remove_dir_all(&root);
         fs::create_dir_all(&root)?;
         Self::start(
             &root.join("data"),
             &root.join("run"),
             None,
-            Some(root.clone()),
+            Some((root.clone(), durability)),
         )
     }
 
@@ -43,9 +65,11 @@ impl PgServer {
         data: &Path,
         runtime: &Path,
         preferred_port: Option<u16>,
-        remove_on_stop: Option<PathBuf>,
+        scratch: Option<(PathBuf, Durability)>,
     ) -> Result<Self> {
-        let throwaway = remove_on_stop.is_some();
+        let throwaway = scratch.is_some();
+        let durability = scratch.as_ref().map(|(_, d)| *d);
+        let remove_on_stop = scratch.map(|(root, _)| root);
         let bin = bin_dir().context("PostgreSQL is not installed: run `cargo xtask setup`")?;
         owned_dir(runtime)?;
         if !data.join("PG_VERSION").is_file() {
@@ -59,7 +83,7 @@ impl PgServer {
                 "-D",
             ]);
             initdb.arg(data);
-            if throwaway {
+            if durability == Some(Durability::Relaxed) {
                 initdb.arg("--no-sync");
             }
             quietly(&mut initdb)?;
@@ -81,7 +105,7 @@ impl PgServer {
             Some(port) => free_port_from(port)?,
             None => any_free_port()?,
         };
-        server.pg_ctl_start(runtime, throwaway)?;
+        server.pg_ctl_start(runtime, durability)?;
         Ok(server)
     }
 
@@ -97,7 +121,8 @@ impl PgServer {
         }
     }
 
-    fn pg_ctl_start(&self, runtime: &Path, throwaway: bool) -> Result<()> {
+    /// `durability` is `None` for the persistent dev instance, which keeps the defaults.
+    fn pg_ctl_start(&self, runtime: &Path, durability: Option<Durability>) -> Result<()> {
         let log = runtime.join("postgres.log");
         let sockets = socket_dir(runtime, self.port)?;
         let mut options = format!(
@@ -105,8 +130,10 @@ impl PgServer {
             self.port,
             sockets.display()
         );
-        if throwaway {
+        if durability == Some(Durability::Relaxed) {
             options.push_str(" -c fsync=off -c synchronous_commit=off -c full_page_writes=off");
+        }
+        if durability.is_some() {
             options.push_str(" -c max_connections=300");
         }
         let mut start = self.pg_ctl();
@@ -133,6 +160,12 @@ impl PgServer {
         let mut cmd = as_postgres(&self.bin.join("pg_ctl"));
         cmd.arg("-D").arg(&self.data);
         cmd
+    }
+
+    /// The postmaster's pid (first line of `postmaster.pid`), while it runs.
+    pub fn postmaster_pid(&self) -> Option<u32> {
+        let text = fs::read_to_string(self.data.join("postmaster.pid")).ok()?;
+        text.lines().next()?.trim().parse().ok()
     }
 
     pub fn url(&self, database: &str) -> String {

@@ -4,7 +4,7 @@
 use anyhow::{Context, Result, bail};
 use std::net::TcpListener;
 use std::os::unix::process::CommandExt;
-use std::process::{Child, Command, ExitStatus, Stdio};
+use std::process::{Child, ChildStdin, ChildStdout, Command, ExitStatus, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread::sleep;
 use std::time::{Duration, Instant};
@@ -94,6 +94,24 @@ impl Service {
             .spawn()
             .with_context(|| format!("could not start {name}: `{}`", describe(cmd)))?;
         Ok(Self { name, child })
+    }
+
+    /// Like [`Service::spawn`], with stdin and stdout piped to xtask: a program it talks to
+    /// in lines (the load generator).
+    pub fn spawn_piped(
+        name: &'static str,
+        cmd: &mut Command,
+    ) -> Result<(Self, ChildStdin, ChildStdout)> {
+        let mut child = cmd
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .process_group(0)
+            .spawn()
+            .with_context(|| format!("could not start {name}: `{}`", describe(cmd)))?;
+        let (Some(stdin), Some(stdout)) = (child.stdin.take(), child.stdout.take()) else {
+            bail!("{name} started without the pipes asked for");
+        };
+        Ok((Self { name, child }, stdin, stdout))
     }
 
     pub fn pid(&self) -> u32 {

@@ -47,7 +47,7 @@ pub fn run(release: bool) -> Result<()> {
         Ok(url) => (None, url),
         Err(_) => {
             let port = free_port_from(6380)?;
-            let redis = start_redis(&data.join("redis"), port)?;
+            let redis = start_redis(&data.join("redis"), port, true)?;
             leftovers.record(&redis);
             (Some(redis), format!("redis://127.0.0.1:{port}/"))
         }
@@ -134,25 +134,24 @@ fn build_server(release: bool) -> Result<PathBuf> {
     Ok(paths::target_dir().join(profile).join("livedesk"))
 }
 
-fn start_redis(dir: &Path, port: u16) -> Result<Service> {
+/// Redis on 127.0.0.1:`port` with its files in `dir`; `persist` snapshots the data every
+/// minute and logs to the terminal (the dev instance), otherwise nothing is saved and the
+/// log goes to `dir/redis.log` (a benchmark's scratch Redis).
+pub fn start_redis(dir: &Path, port: u16, persist: bool) -> Result<Service> {
     fs::create_dir_all(dir)?;
     let redis =
         which("redis-server").context("redis-server is missing: run `cargo xtask setup`")?;
-    Service::spawn(
-        "redis-server",
-        Command::new(redis)
-            .args(["--port", &port.to_string(), "--bind", "127.0.0.1", "--dir"])
-            .arg(dir)
-            .args([
-                "--save",
-                "60",
-                "1",
-                "--daemonize",
-                "no",
-                "--loglevel",
-                "warning",
-            ]),
-    )
+    let mut cmd = Command::new(redis);
+    cmd.args(["--port", &port.to_string(), "--bind", "127.0.0.1", "--dir"])
+        .arg(dir)
+        .args(["--daemonize", "no", "--loglevel", "warning"]);
+    if persist {
+        cmd.args(["--save", "60", "1"]);
+    } else {
+        cmd.args(["--save", "", "--logfile"])
+            .arg(dir.join("redis.log"));
+    }
+    Service::spawn("redis-server", &mut cmd)
 }
 
 /// Runs `livedesk demo-setup`, echoing its output, and returns its stdout.
@@ -186,7 +185,7 @@ fn print_admin_login(setup_out: &str) {
 }
 
 /// `Ok(false)` when a stop was requested first; an error if the server died or never bound.
-fn wait_until_listening(server: &mut Service, port: u16) -> Result<bool> {
+pub fn wait_until_listening(server: &mut Service, port: u16) -> Result<bool> {
     let deadline = Instant::now() + Duration::from_secs(60);
     loop {
         if stop_requested() {

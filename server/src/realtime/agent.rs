@@ -53,7 +53,9 @@ async fn connect(state: AppState, socket: WebSocket, token: String) {
         Err(error) => return socket::refuse(socket, state, error).await,
     };
     let (agent, site) = agent;
-    let (membership, events) = match state.hub.join(site, Audience::Agent).await {
+    // Boxed, like the work in `socket::run`: what is awaited inline stays in the task
+    // for the socket's whole life.
+    let (membership, events) = match Box::pin(state.hub.join(site, Audience::Agent)).await {
         Ok(joined) => joined,
         Err(error) => return socket::refuse(socket, state, error.into()).await,
     };
@@ -74,7 +76,7 @@ async fn connect(state: AppState, socket: WebSocket, token: String) {
         socket_id: Uuid::new_v4(),
         typing: TypingThrottle::default(),
     };
-    peer.heartbeat(&state).await;
+    Box::pin(peer.heartbeat(&state)).await;
     socket::run(state, link, peer, membership, events).await;
 }
 

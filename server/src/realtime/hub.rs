@@ -21,6 +21,13 @@ use crate::sites::live_status;
 /// (it then reconnects and resumes from its last seq, so nothing is lost).
 pub const SOCKET_BUFFER: usize = 256;
 
+/// Redis messages the subscriber may hold for the forwarding task before the hub counts as
+/// behind (and asks every socket of the node to reconnect and resume). fred's default, 32,
+/// is 16 ms of traffic at 2,000 messages a second: one scheduling hiccup on a busy node
+/// closed every socket in the benchmark. 4,096 is two seconds of that traffic; a slot
+/// holds one event until it is overwritten, so this keeps at most a few MiB.
+pub const SUBSCRIBER_BUFFER: usize = 4096;
+
 /// What the hub hands a socket.
 #[derive(Clone, Debug)]
 pub enum Delivery {
@@ -138,6 +145,7 @@ impl Hub {
             .set_policy(fred::types::config::ReconnectPolicy::new_exponential(
                 0, 100, 5_000, 2,
             ))
+            .with_performance_config(|perf| perf.broadcast_channel_capacity = SUBSCRIBER_BUFFER)
             .build_subscriber_client()?;
         let hub = Hub(Arc::new(Inner {
             publisher,

@@ -105,6 +105,11 @@ pub async fn refused(link: &mut Link, error: AppError) {
 
 /// Runs a connection until the client leaves, the node shuts down, or the client falls
 /// too far behind.
+///
+/// A socket's task lives as long as the socket and is as large as the largest future it
+/// ever awaits inline. The work done for one frame or one event (a send stores, publishes
+/// and routes) is boxed for its duration instead, so an idle socket's task holds only the
+/// loop's own state: memory per idle socket is a budget (docs/benchmarks.md).
 pub async fn run<P: Peer>(
     state: AppState,
     mut link: Link,
@@ -114,7 +119,7 @@ pub async fn run<P: Peer>(
 ) {
     serve(&state, &mut link, &mut peer, events).await;
     drop(membership);
-    peer.on_close(&state).await;
+    Box::pin(peer.on_close(&state)).await;
 }
 
 async fn serve<P: Peer>(
@@ -133,7 +138,7 @@ async fn serve<P: Peer>(
             frame = link.socket().recv() => {
                 let Some(Ok(frame)) = frame else { return };
                 last_heard = Instant::now();
-                if handle_ws_message(state, link, peer, frame).await.is_err() {
+                if Box::pin(handle_ws_message(state, link, peer, frame)).await.is_err() {
                     return;
                 }
             }
@@ -141,9 +146,9 @@ async fn serve<P: Peer>(
                 let result = match delivery {
                     Some(Delivery::Event(event)) => match &*event {
                         HubEvent::QueueMoved { order, secs_per_place } => {
-                            peer.on_queue_moved(link, order, *secs_per_place).await
+                            Box::pin(peer.on_queue_moved(link, order, *secs_per_place)).await
                         }
-                        event => deliver(link, event).await,
+                        event => Box::pin(deliver(link, event)).await,
                     },
                     Some(Delivery::SiteStatus(status)) => {
                         link.send(&ServerFrame::SiteStatus { status: (*status).clone() }).await
@@ -168,7 +173,7 @@ async fn serve<P: Peer>(
                 if link.socket().send(WsMessage::Ping(Default::default())).await.is_err() {
                     return;
                 }
-                peer.on_tick(state).await;
+                Box::pin(peer.on_tick(state)).await;
             }
             () = state.shutdown.cancelled() => {
                 link.close(close_code::RESTART, "server restarting: reconnect and resume").await;

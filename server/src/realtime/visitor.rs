@@ -45,13 +45,15 @@ pub async fn upgrade(
 }
 
 async fn connect(state: AppState, socket: WebSocket, token: String) {
-    let (site, visitor) = match authenticate(&state, &token).await {
+    let (site, visitor) = match Box::pin(authenticate(&state, &token)).await {
         Ok(who) => who,
         Err(error) => return socket::refuse(socket, state, error).await,
     };
     let mut link = Link::new(socket, state.db.clone(), site);
-    let joined = state.hub.join(site, Audience::Visitor(visitor)).await;
-    let conversation = store::open_conversation_of(&state.db, site, visitor).await;
+    // Boxed, like the work in `socket::run`: what is awaited inline stays in the task
+    // for the socket's whole life.
+    let joined = Box::pin(state.hub.join(site, Audience::Visitor(visitor))).await;
+    let conversation = Box::pin(store::open_conversation_of(&state.db, site, visitor)).await;
     let ((membership, events), conversation) = match (joined, conversation) {
         (Ok(joined), Ok(conversation)) => (joined, conversation),
         (Err(error), _) => return socket::refused(&mut link, error.into()).await,
