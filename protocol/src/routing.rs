@@ -44,17 +44,7 @@ impl ChatRequest {
             Some(tag) if is_language_tag(tag) => Some(tag.to_owned()),
             Some(_) => return Err(ChatRequestError::Language),
         };
-        let mut skills: Vec<String> = Vec::with_capacity(self.skills.len());
-        for skill in &self.skills {
-            let skill = skill.trim();
-            let chars = skill.chars().count();
-            if chars == 0 || chars > MAX_SKILL_CHARS || skill.chars().any(char::is_control) {
-                return Err(ChatRequestError::Skill);
-            }
-            if !skills.iter().any(|s| s == skill) {
-                skills.push(skill.to_owned());
-            }
-        }
+        let skills = distinct_skills(&self.skills).ok_or(ChatRequestError::Skill)?;
         if skills.len() > MAX_REQUESTED_SKILLS {
             return Err(ChatRequestError::TooManySkills);
         }
@@ -64,6 +54,23 @@ impl ChatRequest {
             skills,
         })
     }
+}
+
+/// Skill tags trimmed and de-duplicated in their order; `None` when one is blank, longer
+/// than [`MAX_SKILL_CHARS`] or holds control characters.
+fn distinct_skills(raw: &[String]) -> Option<Vec<String>> {
+    let mut skills: Vec<String> = Vec::with_capacity(raw.len());
+    for skill in raw {
+        let skill = skill.trim();
+        let chars = skill.chars().count();
+        if chars == 0 || chars > MAX_SKILL_CHARS || skill.chars().any(char::is_control) {
+            return None;
+        }
+        if !skills.iter().any(|s| s == skill) {
+            skills.push(skill.to_owned());
+        }
+    }
+    Some(skills)
 }
 
 /// BCP 47 in the shape browsers send: a 2–3 letter language, then `-`-separated
@@ -295,17 +302,7 @@ pub enum ProfileError {
 impl AgentRouting {
     /// Checks the limits; skills are trimmed and de-duplicated, languages lower-cased.
     pub fn parse(self) -> Result<Self, ProfileError> {
-        let mut skills: Vec<String> = Vec::new();
-        for skill in &self.skills {
-            let skill = skill.trim();
-            let chars = skill.chars().count();
-            if chars == 0 || chars > MAX_SKILL_CHARS || skill.chars().any(char::is_control) {
-                return Err(ProfileError::Skills);
-            }
-            if !skills.iter().any(|s| s == skill) {
-                skills.push(skill.to_owned());
-            }
-        }
+        let skills = distinct_skills(&self.skills).ok_or(ProfileError::Skills)?;
         if skills.len() > MAX_AGENT_SKILLS {
             return Err(ProfileError::Skills);
         }
