@@ -17,9 +17,14 @@ use super::event::{HubEvent, site_channel, site_of_channel};
 use super::nudges::StatusNudges;
 use crate::sites::live_status;
 
-/// Events a socket may have waiting before it counts as a slow consumer and is closed
-/// (it then reconnects and resumes from its last seq, so nothing is lost).
+/// Events a visitor's socket may have waiting before it counts as a slow consumer and is
+/// closed (it then reconnects and resumes from its last seq, so nothing is lost).
 pub const SOCKET_BUFFER: usize = 256;
+
+/// The same for an agent's socket, which hears everything of its site: a burst (a crowd of
+/// visitors, a busy minute) must not close it. Agents are few, and a channel's slots are
+/// allocated as they fill, so this costs nothing while the agent keeps up.
+pub const AGENT_SOCKET_BUFFER: usize = 4096;
 
 /// Redis messages the subscriber may hold for the forwarding task before the hub counts as
 /// behind (and asks every socket of the node to reconnect and resume). fred's default, 32,
@@ -103,37 +108,81 @@ struct Inner {
     status_nudges: StatusNudges,
 }
 
+/// A site's sockets on this node, agents apart and visitors by visitor: an event about one
+/// visitor costs that visitor's sockets and the agents, however many other visitors are
+/// on the site.
 #[derive(Default)]
 struct SiteSockets {
     subscribed: bool,
-    members: HashMap<u64, Member>,
+    agents: Sockets,
+    /// Each visitor's sockets (tabs); a visitor is removed with its last socket.
+    visitors: HashMap<VisitorId, Sockets>,
     /// The status this node's visitor sockets of the site were last given.
     status: Option<SiteStatus>,
 }
 
+/// Sockets by member id.
+type Sockets = HashMap<u64, mpsc::Sender<Delivery>>;
+
 impl SiteSockets {
     fn has_visitors(&self) -> bool {
-        self.members
-            .values()
-            .any(|m| matches!(m.audience, Audience::Visitor(_)))
+        !self.visitors.is_empty()
     }
-}
 
-struct Member {
-    audience: Audience,
-    tx: mpsc::Sender<Delivery>,
+    fn is_empty(&self) -> bool {
+        self.agents.is_empty() && self.visitors.is_empty()
+    }
+
+    fn len(&self) -> usize {
+        self.agents.len() + self.visitors.values().map(HashMap::len).sum::<usize>()
+    }
+
+    /// Offers `delivery` to every visitor socket of the site.
+    fn offer_visitors(&mut self, delivery: &Delivery) {
+        self.visitors.retain(|_, tabs| {
+            tabs.retain(|_, tx| offer(tx, delivery.clone()));
+            !tabs.is_empty()
+        });
+    }
+
+    /// Hands `event` to the sockets that want it.
+    fn deliver(&mut self, event: &Arc<HubEvent>) {
+        let delivery = Delivery::Event(event.clone());
+        if Audience::Agent.wants(event) {
+            self.agents.retain(|_, tx| offer(tx, delivery.clone()));
+        }
+        match event.visitor_id() {
+            Some(visitor) => {
+                if Audience::Visitor(visitor).wants(event)
+                    && let Some(tabs) = self.visitors.get_mut(&visitor)
+                {
+                    tabs.retain(|_, tx| offer(tx, delivery.clone()));
+                    if tabs.is_empty() {
+                        self.visitors.remove(&visitor);
+                    }
+                }
+            }
+            // About the site as a whole: the same for every visitor.
+            None => {
+                if Audience::Visitor(VisitorId(uuid::Uuid::nil())).wants(event) {
+                    self.offer_visitors(&delivery);
+                }
+            }
+        }
+    }
 }
 
 /// A socket's place in the hub; leaving happens on drop.
 pub struct Membership {
     hub: Hub,
     site: SiteId,
+    audience: Audience,
     id: u64,
 }
 
 impl Drop for Membership {
     fn drop(&mut self) {
-        self.hub.leave(self.site, self.id);
+        self.hub.leave(self.site, self.audience, self.id);
     }
 }
 
@@ -185,16 +234,26 @@ impl Hub {
         site: SiteId,
         audience: Audience,
     ) -> Result<(Membership, mpsc::Receiver<Delivery>), fred::error::Error> {
-        let (tx, rx) = mpsc::channel(SOCKET_BUFFER);
+        let capacity = match audience {
+            Audience::Agent => AGENT_SOCKET_BUFFER,
+            Audience::Visitor(_) => SOCKET_BUFFER,
+        };
+        let (tx, rx) = mpsc::channel(capacity);
         let id = self.0.next_member.fetch_add(1, Ordering::Relaxed);
-        self.sites()
-            .entry(site)
-            .or_default()
-            .members
-            .insert(id, Member { audience, tx });
+        {
+            let mut sites = self.sites();
+            let sockets = sites.entry(site).or_default();
+            match audience {
+                Audience::Agent => sockets.agents.insert(id, tx),
+                Audience::Visitor(visitor) => {
+                    sockets.visitors.entry(visitor).or_default().insert(id, tx)
+                }
+            };
+        }
         let membership = Membership {
             hub: self.clone(),
             site,
+            audience,
             id,
         };
         self.ensure_subscribed(site).await?;
@@ -221,13 +280,25 @@ impl Hub {
         Ok(())
     }
 
-    fn leave(&self, site: SiteId, id: u64) {
+    fn leave(&self, site: SiteId, audience: Audience, id: u64) {
         let mut sites = self.sites();
         let Some(sockets) = sites.get_mut(&site) else {
             return;
         };
-        sockets.members.remove(&id);
-        if sockets.members.is_empty() {
+        match audience {
+            Audience::Agent => {
+                sockets.agents.remove(&id);
+            }
+            Audience::Visitor(visitor) => {
+                if let Some(tabs) = sockets.visitors.get_mut(&visitor) {
+                    tabs.remove(&id);
+                    if tabs.is_empty() {
+                        sockets.visitors.remove(&visitor);
+                    }
+                }
+            }
+        }
+        if sockets.is_empty() {
             sites.remove(&site);
             drop(sites);
             let hub = self.clone();
@@ -285,9 +356,7 @@ impl Hub {
         let Some(sockets) = sites.get_mut(&site) else {
             return;
         };
-        sockets.members.retain(|_, member| {
-            !member.audience.wants(&event) || offer(member, Delivery::Event(event.clone()))
-        });
+        sockets.deliver(&event);
         if event.moves_site_status() && sockets.has_visitors() {
             self.0.status_nudges.nudge(site);
         }
@@ -295,9 +364,8 @@ impl Hub {
 
     fn resync_all(&self) {
         for sockets in self.sites().values_mut() {
-            sockets
-                .members
-                .retain(|_, member| offer(member, Delivery::Resync));
+            sockets.agents.retain(|_, tx| offer(tx, Delivery::Resync));
+            sockets.offer_visitors(&Delivery::Resync);
         }
     }
 
@@ -355,23 +423,20 @@ impl Hub {
         }
         let status = Arc::new(status);
         sockets.status = Some((*status).clone());
-        sockets.members.retain(|_, member| {
-            !matches!(member.audience, Audience::Visitor(_))
-                || offer(member, Delivery::SiteStatus(status.clone()))
-        });
+        sockets.offer_visitors(&Delivery::SiteStatus(status));
         true
     }
 
     /// Sockets of this node, for metrics and tests.
     pub fn socket_count(&self) -> usize {
-        self.sites().values().map(|s| s.members.len()).sum()
+        self.sites().values().map(SiteSockets::len).sum()
     }
 }
 
 /// `false` when the socket's buffer is full or it is gone: the member is dropped, which
 /// closes its channel, and the socket closes as a slow consumer.
-fn offer(member: &Member, delivery: Delivery) -> bool {
-    match member.tx.try_send(delivery) {
+fn offer(tx: &mpsc::Sender<Delivery>, delivery: Delivery) -> bool {
+    match tx.try_send(delivery) {
         Ok(()) => true,
         Err(mpsc::error::TrySendError::Full(_)) => {
             metrics::counter!("livedesk_slow_consumers_total").increment(1);
@@ -392,12 +457,12 @@ mod tests {
     fn visitor_presence_is_for_agents_and_hours_changes_for_no_socket() {
         let me = VisitorId::new_random();
         let presence = HubEvent::VisitorPresence {
-            presence: VisitorPresence {
+            visitors: vec![VisitorPresence {
                 visitor_id: me,
                 status: VisitorStatus::Active,
                 page: None,
                 last_seen: OffsetDateTime::UNIX_EPOCH,
-            },
+            }],
         };
         let hours = HubEvent::HoursChanged {};
         let cases = [

@@ -7,9 +7,7 @@ use livedesk_protocol::ids::{SiteId, VisitorId};
 use livedesk_protocol::visitors::{PageView, VisitorActivity, VisitorPresence};
 use uuid::Uuid;
 
-use super::event::HubEvent;
 use super::link::{Gone, Link};
-use super::send::publish;
 use crate::sites::status;
 use crate::state::AppState;
 
@@ -112,9 +110,7 @@ impl VisitorSocket {
         change: Result<Option<VisitorPresence>, fred::error::Error>,
     ) {
         match change {
-            Ok(Some(presence)) => {
-                publish(state, self.site, &HubEvent::VisitorPresence { presence }).await
-            }
+            Ok(Some(presence)) => state.visitor_news.post(self.site, presence),
             Ok(None) => {}
             Err(error) => {
                 metrics::counter!("livedesk_presence_failures_total").increment(1);
