@@ -13,6 +13,7 @@
 //! - [`status`]: a site's public status (online, busy, offline, and why).
 //! - [`visitors`]: visitors' presence (active, idle, offline) and the page they are on.
 //! - [`api`]: REST request and response bodies.
+//! - [`widget`]: the widget's visitor profile and offline form.
 //! - [`error`]: the stable error codes shared by REST and WebSocket errors.
 //!
 //! No IO lives here: the crate compiles for native targets and for `wasm32`.
@@ -26,6 +27,7 @@ pub mod presence;
 pub mod routing;
 pub mod status;
 pub mod visitors;
+pub mod widget;
 
 pub use error::{ApiError, ErrorCode};
 

@@ -22,7 +22,7 @@ use crate::queue::Queue;
 use crate::realtime::hub::Hub;
 use crate::state::AppState;
 use crate::visitors::VisitorTracker;
-use crate::{assignment, auth, chat, db, realtime, sites, visitors, web};
+use crate::{assignment, auth, chat, db, realtime, sites, visitors, web, widget};
 
 /// How long shutdown waits for open sockets to finish their current frame and close.
 const SOCKET_DRAIN: Duration = Duration::from_secs(10);
@@ -161,6 +161,7 @@ fn routes(state: &AppState) -> Router {
         .merge(sites::visitor_session::router(&client_ip))
         .merge(sites::status::router(&client_ip))
         .merge(visitors::routes::router())
+        .merge(widget::router())
         .merge(realtime::router())
         .merge(health::router())
         .merge(web::router(state))

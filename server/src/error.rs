@@ -6,6 +6,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use livedesk_protocol::chat::{MessageBodyError, RatingError};
 use livedesk_protocol::routing::{ChatRequestError, ProfileError, RoutingConfigError, TagError};
+use livedesk_protocol::widget::ContactError;
 use livedesk_protocol::{ApiError, ErrorCode};
 
 #[derive(Debug, thiserror::Error)]
@@ -39,7 +40,8 @@ invalid_input_from!(
     ChatRequestError,
     TagError,
     ProfileError,
-    RoutingConfigError
+    RoutingConfigError,
+    ContactError
 );
 
 impl AppError {

@@ -18,6 +18,7 @@
 //! - [`visitors`]: visitors' presence (active, idle, offline, current page) in Redis.
 //! - [`assignment`]: queueing new conversations and giving them to agents.
 //! - [`queue`]: the waiting queue in Redis and its atomic claim.
+//! - [`widget`]: the widget's REST calls: visitor contact details and the offline form.
 //! - [`ops`]: health, metrics, logging, rate limits.
 //! - [`admin`]: operator commands (`create-admin`, `demo-setup`, …).
 //!
@@ -43,6 +44,7 @@ pub mod sites;
 pub mod state;
 pub mod visitors;
 pub mod web;
+pub mod widget;
 
 pub use app::Application;
 pub use config::Config;

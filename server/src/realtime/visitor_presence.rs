@@ -8,7 +8,7 @@ use livedesk_protocol::visitors::{PageView, VisitorActivity, VisitorPresence};
 use uuid::Uuid;
 
 use super::link::{Gone, Link};
-use crate::sites::status;
+use crate::sites::{self, origin, status};
 use crate::state::AppState;
 
 /// One visitor socket, as the presence store knows it.
@@ -55,6 +55,14 @@ impl VisitorSocket {
                     .await;
             }
         };
+        match sites::allowed_origins(&state.db, self.site).await {
+            Ok(allowed) if origin::is_allowed_page(&allowed, &page.url) => {}
+            Ok(_) => {
+                let refusal = "the page is not on one of the site's allowed origins";
+                return link.error(None, ErrorCode::InvalidInput, refusal).await;
+            }
+            Err(error) => return link.failed(None, error.into()).await,
+        }
         match state
             .visitors
             .page(self.site, self.visitor, self.id, &page)

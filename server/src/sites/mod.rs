@@ -36,6 +36,17 @@ pub async fn find_active_by_key(
     }))
 }
 
+/// The origins allowed to embed the widget of the site `id` (none for an unknown site).
+pub async fn allowed_origins(
+    db: impl PgExecutor<'_>,
+    id: SiteId,
+) -> Result<Vec<String>, sqlx::Error> {
+    let origins = sqlx::query_scalar!("SELECT allowed_origins FROM sites WHERE id = $1", id.0)
+        .fetch_optional(db)
+        .await?;
+    Ok(origins.unwrap_or_default())
+}
+
 /// A new random site key: 24 URL-safe characters, public but unguessable.
 pub fn new_site_key() -> String {
     use rand::Rng;

@@ -21,6 +21,13 @@ pub fn is_allowed(allowed: &[String], origin: &str) -> bool {
     normalize(origin).is_some_and(|o| allowed.contains(&o))
 }
 
+/// Whether the page at `url` (a full address) is on one of the `allowed` origins.
+pub fn is_allowed_page(allowed: &[String], url: &str) -> bool {
+    Url::parse(url.trim())
+        .ok()
+        .is_some_and(|u| allowed.contains(&u.origin().ascii_serialization()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -50,5 +57,21 @@ mod tests {
         assert!(is_allowed(&allowed, "https://shop.example.com"));
         assert!(!is_allowed(&allowed, "https://evil.example.com"));
         assert!(!is_allowed(&allowed, "http://shop.example.com"));
+    }
+
+    #[test]
+    fn pages_count_by_their_origin() {
+        let allowed = vec!["https://shop.example.com".to_owned()];
+        assert!(is_allowed_page(
+            &allowed,
+            "https://shop.example.com/shoes?size=42#top"
+        ));
+        assert!(is_allowed_page(&allowed, "https://SHOP.example.com:443/"));
+        assert!(!is_allowed_page(
+            &allowed,
+            "https://shop.example.com.evil.io/"
+        ));
+        assert!(!is_allowed_page(&allowed, "http://shop.example.com/shoes"));
+        assert!(!is_allowed_page(&allowed, "not a url"));
     }
 }

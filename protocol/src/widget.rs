@@ -1,0 +1,202 @@
+//! REST bodies the widget sends besides its socket: who the visitor says they are (the
+//! pre-chat form and `Livedesk.updateVisitor`), and the offline form.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+
+use crate::ids::VisitorId;
+
+pub const MAX_NAME_CHARS: usize = 200;
+pub const MAX_EMAIL_CHARS: usize = 254;
+pub const MAX_PHONE_CHARS: usize = 40;
+/// Keys of `custom_data`, and characters of each key and value.
+pub const MAX_CUSTOM_FIELDS: usize = 20;
+pub const MAX_CUSTOM_KEY_CHARS: usize = 50;
+pub const MAX_CUSTOM_VALUE_CHARS: usize = 500;
+pub const MAX_OFFLINE_MESSAGE_CHARS: usize = 4000;
+
+/// `POST /api/v1/visitor/profile`: fields left out (or `null`) keep their stored value;
+/// `custom_data`, when given, replaces the stored one.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VisitorProfile {
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(default)]
+    pub email: Option<String>,
+    #[serde(default)]
+    pub phone: Option<String>,
+    #[serde(default)]
+    pub custom_data: Option<BTreeMap<String, String>>,
+}
+
+/// `POST /api/v1/visitor/offline-messages`: the offline form (also after a queue timeout).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OfflineMessageRequest {
+    pub name: String,
+    pub email: String,
+    #[serde(default)]
+    pub phone: Option<String>,
+    pub message: String,
+    /// The page the visitor wrote from.
+    #[serde(default)]
+    pub page_url: Option<String>,
+}
+
+/// A stored offline message, as agents list it (`GET /api/v1/site/offline-messages`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OfflineMessage {
+    pub id: uuid::Uuid,
+    pub visitor_id: VisitorId,
+    pub name: String,
+    pub email: String,
+    pub phone: Option<String>,
+    pub message: String,
+    pub page_url: Option<String>,
+    #[serde(with = "time::serde::rfc3339")]
+    pub created_at: OffsetDateTime,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum ContactError {
+    #[error("the name must be 1 to {MAX_NAME_CHARS} characters without control characters")]
+    Name,
+    #[error("the e-mail address is not valid")]
+    Email,
+    #[error("the phone number may hold digits, spaces and + - ( ) only, at most {MAX_PHONE_CHARS}")]
+    Phone,
+    #[error(
+        "custom data takes at most {MAX_CUSTOM_FIELDS} fields, keys of 1 to {MAX_CUSTOM_KEY_CHARS} characters and values of at most {MAX_CUSTOM_VALUE_CHARS}"
+    )]
+    CustomData,
+    #[error("the message must be 1 to {MAX_OFFLINE_MESSAGE_CHARS} characters")]
+    Message,
+}
+
+/// A trimmed name: 1–200 characters, no control characters.
+pub fn parse_name(raw: &str) -> Result<String, ContactError> {
+    let name = raw.trim();
+    let len = name.chars().count();
+    if len == 0 || len > MAX_NAME_CHARS || name.chars().any(char::is_control) {
+        return Err(ContactError::Name);
+    }
+    Ok(name.to_owned())
+}
+
+/// A trimmed e-mail address of the shape `local@domain.tld` (what a form can check; the
+/// address is proven only by an answer reaching it).
+pub fn parse_email(raw: &str) -> Result<String, ContactError> {
+    let email = raw.trim();
+    let valid = email.chars().count() <= MAX_EMAIL_CHARS
+        && !email.chars().any(|c| c.is_whitespace() || c.is_control())
+        && email.split_once('@').is_some_and(|(local, domain)| {
+            !local.is_empty()
+                && !domain.contains('@')
+                && domain.contains('.')
+                && !domain.starts_with('.')
+                && !domain.ends_with('.')
+        });
+    if valid {
+        Ok(email.to_owned())
+    } else {
+        Err(ContactError::Email)
+    }
+}
+
+/// A trimmed phone number with at least 3 digits; empty is `None`.
+pub fn parse_phone(raw: &str) -> Result<Option<String>, ContactError> {
+    let phone = raw.trim();
+    if phone.is_empty() {
+        return Ok(None);
+    }
+    let allowed = phone
+        .chars()
+        .all(|c| c.is_ascii_digit() || " +-()".contains(c));
+    let digits = phone.chars().filter(char::is_ascii_digit).count();
+    if !allowed || digits < 3 || phone.chars().count() > MAX_PHONE_CHARS {
+        return Err(ContactError::Phone);
+    }
+    Ok(Some(phone.to_owned()))
+}
+
+pub fn check_custom_data(data: &BTreeMap<String, String>) -> Result<(), ContactError> {
+    let key_ok = |k: &str| !k.trim().is_empty() && k.chars().count() <= MAX_CUSTOM_KEY_CHARS;
+    let value_ok = |v: &str| v.chars().count() <= MAX_CUSTOM_VALUE_CHARS;
+    if data.len() > MAX_CUSTOM_FIELDS || !data.iter().all(|(k, v)| key_ok(k) && value_ok(v)) {
+        return Err(ContactError::CustomData);
+    }
+    Ok(())
+}
+
+/// The offline form's text, trimmed: 1–4000 characters.
+pub fn parse_offline_message(raw: &str) -> Result<String, ContactError> {
+    let text = raw.trim();
+    let len = text.chars().count();
+    if len == 0 || len > MAX_OFFLINE_MESSAGE_CHARS {
+        return Err(ContactError::Message);
+    }
+    Ok(text.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn e_mail_addresses_are_checked_for_their_shape() {
+        let cases = [
+            ("ada@example.com", true),
+            ("  ada@example.com ", true),
+            ("ada@localhost", false),
+            ("ada.example.com", false),
+            ("@example.com", false),
+            ("ada@@example.com", false),
+            ("ada @example.com", false),
+            ("ada@example.", false),
+            ("", false),
+        ];
+        for (raw, ok) in cases {
+            assert_eq!(parse_email(raw).is_ok(), ok, "{raw:?}");
+        }
+    }
+
+    #[test]
+    fn phone_numbers_hold_digits_and_punctuation() {
+        assert_eq!(parse_phone(" "), Ok(None));
+        assert_eq!(
+            parse_phone("+90 (555) 123-4567"),
+            Ok(Some("+90 (555) 123-4567".into()))
+        );
+        assert_eq!(parse_phone("call me"), Err(ContactError::Phone));
+        assert_eq!(parse_phone("12"), Err(ContactError::Phone));
+        assert_eq!(parse_phone(&"1".repeat(41)), Err(ContactError::Phone));
+    }
+
+    #[test]
+    fn names_and_messages_are_trimmed_and_bounded() {
+        assert_eq!(parse_name("  Ayşe "), Ok("Ayşe".into()));
+        assert_eq!(parse_name(" "), Err(ContactError::Name));
+        assert_eq!(parse_name("a\u{7}b"), Err(ContactError::Name));
+        assert_eq!(parse_name(&"a".repeat(201)), Err(ContactError::Name));
+        assert_eq!(parse_offline_message(""), Err(ContactError::Message));
+        assert!(parse_offline_message(&"x".repeat(4000)).is_ok());
+        assert_eq!(
+            parse_offline_message(&"x".repeat(4001)),
+            Err(ContactError::Message)
+        );
+    }
+
+    #[test]
+    fn custom_data_is_bounded() {
+        let ok: BTreeMap<String, String> = [("plan".to_owned(), "Premium".to_owned())].into();
+        assert_eq!(check_custom_data(&ok), Ok(()));
+        let blank_key: BTreeMap<String, String> = [(" ".to_owned(), "x".to_owned())].into();
+        assert_eq!(check_custom_data(&blank_key), Err(ContactError::CustomData));
+        let many: BTreeMap<String, String> =
+            (0..21).map(|i| (i.to_string(), String::new())).collect();
+        assert_eq!(check_custom_data(&many), Err(ContactError::CustomData));
+    }
+}
