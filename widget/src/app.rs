@@ -13,6 +13,7 @@ use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{Document, KeyboardEvent, MessageEvent, Window};
 
 use crate::dom::{Listener, Timer};
+use crate::flows::Flow;
 use crate::host::{Host, HostMessage};
 use crate::params::{FrameParams, parse_hex_color, text_color_on};
 use crate::session::{self, SessionError};
@@ -23,13 +24,13 @@ use crate::view::View;
 use crate::wire::{ChatMessage, Incoming, Sender, Session};
 
 pub struct Widget {
-    me: Weak<RefCell<Widget>>,
-    params: FrameParams,
-    texts: &'static Texts,
-    view: View,
-    host: Host,
-    transcript: Transcript,
-    session: Option<Session>,
+    pub(crate) me: Weak<RefCell<Widget>>,
+    pub(crate) params: FrameParams,
+    pub(crate) texts: &'static Texts,
+    pub(crate) view: View,
+    pub(crate) host: Host,
+    pub(crate) transcript: Transcript,
+    pub(crate) session: Option<Session>,
     socket: Option<Socket>,
     /// The current socket has said hello and been asked to resume: frames may be sent.
     live: bool,
@@ -38,6 +39,8 @@ pub struct Widget {
     /// Attempts since the last successful hello, for the back-off.
     attempts: u32,
     ready_posted: bool,
+    /// What the loader said and what the server said, for the parts around the chat.
+    pub(crate) flow: Flow,
     _listeners: Vec<Listener>,
 }
 
@@ -82,6 +85,7 @@ pub fn boot() -> Result<(), JsValue> {
             retry: None,
             attempts: 0,
             ready_posted: false,
+            flow: Flow::default(),
         })
     });
     widget.borrow_mut().start_session();
@@ -116,9 +120,45 @@ fn listeners(me: &Weak<RefCell<Widget>>, window: &Window, view: &View) -> Vec<Li
             "keydown",
             on(|w, e| w.on_composer_key(e.unchecked_ref())),
         ),
-        Listener::new(&view.composer, "input", on(|w, _| w.view.fit_composer())),
+        Listener::new(
+            &view.composer,
+            "input",
+            on(|w, _| {
+                w.view.fit_composer();
+                w.typed();
+            }),
+        ),
         Listener::new(&view.send, "click", on(|w, _| w.send_draft())),
         Listener::new(&view.close, "click", on(|w, _| w.host.close())),
+        Listener::new(&view.queue.leave, "click", on(|w, _| w.leave_queue())),
+        Listener::new(
+            &view.waited_form,
+            "click",
+            on(|w, _| w.offer_offline_form()),
+        ),
+        Listener::new(
+            &view.offline.form.root,
+            "submit",
+            on(|w, e| {
+                e.prevent_default();
+                w.submit_offline_form();
+            }),
+        ),
+        Listener::new(
+            &view.prechat.root,
+            "submit",
+            on(|w, e| {
+                e.prevent_default();
+                w.submit_prechat();
+            }),
+        ),
+        Listener::new(&view.rating.stars, "click", on(|w, e| w.on_star(&e))),
+        Listener::new(&view.rating.send, "click", on(|w, _| w.send_rating())),
+        Listener::new(&view.emoji, "click", on(|w, _| w.toggle_emoji())),
+        Listener::new(&view.emoji_grid, "click", on(|w, e| w.on_emoji(&e))),
+        Listener::new(&view.voice, "click", on(|w, _| w.request_call("voice"))),
+        Listener::new(&view.video, "click", on(|w, _| w.request_call("video"))),
+        Listener::new(window, "visibilitychange", on(|w, _| w.mark_seen())),
     ]
 }
 
@@ -145,6 +185,7 @@ impl Widget {
                     self.host.ready(&session.visitor_id.to_string());
                 }
                 self.session = Some(session);
+                self.flush_profile();
                 self.connect();
             }
             Err(SessionError::Refused(message)) => self.view.set_status(Some(&message)),
@@ -220,7 +261,13 @@ impl Widget {
         let raw_message = || js_sys::Reflect::get(&raw, &"message".into()).unwrap_or(JsValue::NULL);
         match frame {
             Incoming::Hello { conversation } => self.on_hello(conversation),
-            Incoming::Ack { cid, message } => self.show(&message, Some(cid), raw_message()),
+            Incoming::Ack { cid, message } => {
+                if self.transcript.conversation() != Some(message.conversation_id) {
+                    self.transcript.follow(message.conversation_id);
+                    self.chat_started(message.conversation_id);
+                }
+                self.show(&message, Some(cid), raw_message());
+            }
             Incoming::Message(message) => self.show(&message, None, raw_message()),
             Incoming::Error {
                 cid: Some(cid),
@@ -241,6 +288,17 @@ impl Widget {
                 code,
                 message,
             } => log(&format!("server error {code}: {message}")),
+            Incoming::Status(status) => self.on_status(status),
+            Incoming::Queue {
+                position,
+                wait_secs,
+            } => self.on_queue(position, wait_secs),
+            Incoming::WaitTimedOut => self.on_wait_timed_out(),
+            Incoming::Assigned { agent_name } => self.on_assigned(&agent_name),
+            Incoming::Closed { conversation_id } => self.on_closed(conversation_id),
+            Incoming::AgentTyping { name, typing } => self.on_agent_typing(&name, typing),
+            Incoming::Receipt { delivered, read } => self.view.receipts(delivered, read),
+            Incoming::Done { cid } => self.on_done(cid),
             Incoming::Pong | Incoming::Unknown => {}
         }
     }
@@ -250,19 +308,25 @@ impl Widget {
         self.live = true;
         self.attempts = 0;
         self.view.set_status(None);
-        if let Some(conversation) = conversation {
-            self.transcript.follow(conversation.id);
-            self.send_frame(&VisitorFrame::Resume {
-                after_seq: self.transcript.last_seq(),
-            });
+        self.resend_page();
+        match conversation {
+            Some(conversation) => {
+                self.transcript.follow(conversation.id);
+                self.flow.in_conversation = true;
+                self.send_frame(&VisitorFrame::Resume {
+                    after_seq: self.transcript.last_seq(),
+                });
+            }
+            None => self.flow.in_conversation = false,
         }
+        self.refresh_panels();
         let unsent: Vec<VisitorFrame> = self
             .transcript
             .unsent()
             .map(|p| VisitorFrame::Send {
                 cid: p.cid,
                 body: p.body.clone(),
-                start: None,
+                start: self.chat_request(),
             })
             .collect();
         for frame in &unsent {
@@ -275,15 +339,17 @@ impl Widget {
             Placement::Duplicate => {}
             Placement::Confirms { cid, anchor } => {
                 self.view.confirm(cid, message, anchor);
-                self.host.sent(raw);
+                self.host.event("message:sent", raw);
             }
             Placement::New { anchor } => {
                 self.view.add_stored(message, anchor);
                 if let Sender::Agent { name } = &message.author {
                     self.view.set_title(name);
+                    self.view.set_typing(None);
                     if self.is_news(message) {
                         self.host.message(raw);
                     }
+                    self.mark_seen();
                 }
             }
         }
@@ -314,6 +380,7 @@ impl Widget {
     }
 
     fn send_draft(&mut self) {
+        self.stop_typing();
         let draft = self.view.take_draft();
         if !self.send_text(&draft) {
             self.view.composer.set_value(&draft);
@@ -323,7 +390,7 @@ impl Widget {
 
     /// Shows `raw` as pending and sends it when the socket is live (or after the next
     /// hello). False when there is nothing to send.
-    fn send_text(&mut self, raw: &str) -> bool {
+    pub(crate) fn send_text(&mut self, raw: &str) -> bool {
         let body = match MessageBody::parse(raw) {
             Ok(body) => body.into_string(),
             Err(MessageBodyError::Empty) => return false,
@@ -343,12 +410,12 @@ impl Widget {
         self.send_frame(&VisitorFrame::Send {
             cid,
             body,
-            start: None,
+            start: self.chat_request(),
         });
         true
     }
 
-    fn send_frame(&self, frame: &VisitorFrame) {
+    pub(crate) fn send_frame(&self, frame: &VisitorFrame) {
         if let (true, Some(socket)) = (self.live, &self.socket) {
             socket.send(frame);
         }
@@ -356,11 +423,20 @@ impl Widget {
 
     fn on_host_message(&mut self, event: &MessageEvent) {
         match self.host.read(event) {
-            Some(HostMessage::Open) => self.view.focus_composer(),
-            Some(HostMessage::Closed) | None => {}
+            Some(HostMessage::Open) => {
+                self.flow.panel_open = true;
+                self.focus_first();
+                self.mark_seen();
+            }
+            Some(HostMessage::Closed) => self.flow.panel_open = false,
+            None => {}
             Some(HostMessage::Send(text)) => {
                 self.send_text(&text);
             }
+            Some(HostMessage::Page { url, title }) => self.on_page(url, title),
+            Some(HostMessage::Activity(active)) => self.on_activity(active),
+            Some(HostMessage::Identify(data)) => self.identify(&data),
+            Some(HostMessage::Config(data)) => self.configure(&data),
         }
     }
 
@@ -373,7 +449,12 @@ impl Widget {
 
     fn on_page_key(&mut self, event: &KeyboardEvent) {
         if event.key() == "Escape" {
-            self.host.close();
+            if self.flow.emoji_open {
+                self.toggle_emoji();
+                self.view.focus_composer();
+            } else {
+                self.host.close();
+            }
         }
     }
 }

@@ -1,7 +1,12 @@
 //! Talking to `loader.js` in the host page through `postMessage`.
 //!
-//! Frame → loader: `{ld:'ready', visitorId}`, `{ld:'close'}`, `{ld:'message', message}`,
-//! `{ld:'sent', message}`. Loader → frame: `{ld:'open'}`, `{ld:'closed'}`, `{ld:'send', text}`.
+//! Frame → loader: `{ld:'ready', visitorId}`, `{ld:'close'}`, `{ld:'message', message}` (an
+//! agent's message, counted as unread while the panel is closed), and
+//! `{ld:'event', name, detail}` for the API's other events (`message:sent`, `chat:started`,
+//! `chat:ended`, `status:changed`).
+//! Loader → frame: `{ld:'config', …}` (right after `ready`), `{ld:'open'}`, `{ld:'closed'}`,
+//! `{ld:'send', text}`, `{ld:'page', url, title, referrer}`, `{ld:'activity', status}`,
+//! `{ld:'identify', name, email, phone, customData}`.
 
 use js_sys::{Object, Reflect};
 use wasm_bindgen::JsValue;
@@ -11,6 +16,16 @@ pub enum HostMessage {
     Open,
     Closed,
     Send(String),
+    Page {
+        url: String,
+        title: String,
+    },
+    /// `true` when the visitor is active on the page, `false` when idle.
+    Activity(bool),
+    /// The visitor's details from `Livedesk.updateVisitor`, as the loader sent them.
+    Identify(JsValue),
+    /// The site's settings from `window.LivedeskConfig` that the frame URL does not carry.
+    Config(JsValue),
 }
 
 pub struct Host {
@@ -58,9 +73,16 @@ impl Host {
         match kind.as_str() {
             "open" => Some(HostMessage::Open),
             "closed" => Some(HostMessage::Closed),
-            "send" => Some(HostMessage::Send(
-                Reflect::get(&data, &"text".into()).ok()?.as_string()?,
+            "send" => Some(HostMessage::Send(string(&data, "text")?)),
+            "page" => Some(HostMessage::Page {
+                url: string(&data, "url")?,
+                title: string(&data, "title").unwrap_or_default(),
+            }),
+            "activity" => Some(HostMessage::Activity(
+                string(&data, "status")?.as_str() == "active",
             )),
+            "identify" => Some(HostMessage::Identify(data)),
+            "config" => Some(HostMessage::Config(data)),
             _ => None,
         }
     }
@@ -78,9 +100,13 @@ impl Host {
         self.post("message", Some(("message", message)));
     }
 
-    /// A message the visitor sent is stored.
-    pub fn sent(&self, message: JsValue) {
-        self.post("sent", Some(("message", message)));
+    /// One of the API's events (`message:sent`, `chat:started`, …) with its detail.
+    pub fn event(&self, name: &str, detail: JsValue) {
+        let data = Object::new();
+        let _ = Reflect::set(&data, &"ld".into(), &"event".into());
+        let _ = Reflect::set(&data, &"name".into(), &name.into());
+        let _ = Reflect::set(&data, &"detail".into(), &detail);
+        self.post_data(&data);
     }
 
     fn post(&self, kind: &str, field: Option<(&str, JsValue)>) {
@@ -89,10 +115,19 @@ impl Host {
         if let Some((name, value)) = field {
             let _ = Reflect::set(&data, &name.into(), &value);
         }
+        self.post_data(&data);
+    }
+
+    fn post_data(&self, data: &Object) {
         let _ = self
             .parent
-            .post_message(&data, self.page_origin.as_deref().unwrap_or("*"));
+            .post_message(data, self.page_origin.as_deref().unwrap_or("*"));
     }
+}
+
+/// The string field `key` of a message's data.
+pub fn string(data: &JsValue, key: &str) -> Option<String> {
+    Reflect::get(data, &key.into()).ok()?.as_string()
 }
 
 fn page_origin(window: &Window) -> Option<String> {

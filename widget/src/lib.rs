@@ -16,11 +16,18 @@
 //! - [`host`]: `postMessage` to and from the loader.
 //! - [`params`], [`texts`]: the frame URL's settings and the English/Turkish texts.
 //! - [`dom`]: listeners and timers that clean up when dropped.
+//! - [`flows`]: the desk's state, the forms, typing, receipts, rating and page tracking.
+//! - [`panels`]: the DOM of the parts around the conversation (cards, forms, emoji).
+//! - [`config`]: the site's settings the loader passes on; [`rest`]: the REST calls.
 
 pub mod app;
+pub mod config;
 pub mod dom;
+pub mod flows;
 pub mod host;
+pub mod panels;
 pub mod params;
+pub mod rest;
 pub mod session;
 pub mod socket;
 pub mod texts;

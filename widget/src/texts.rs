@@ -48,6 +48,42 @@ pub struct Texts {
     pub not_sent: &'static str,
     pub too_long: &'static str,
     pub not_configured: &'static str,
+    pub agents_online: &'static str,
+    pub busy: &'static str,
+    pub offline: &'static str,
+    pub on_break: &'static str,
+    pub opens: &'static str,
+    pub queue_place: &'static str,
+    pub queue_wait: &'static str,
+    pub leave_queue: &'static str,
+    pub left_queue: &'static str,
+    pub waited_too_long: &'static str,
+    pub leave_message: &'static str,
+    pub name: &'static str,
+    pub email: &'static str,
+    pub phone: &'static str,
+    pub message: &'static str,
+    pub submit: &'static str,
+    pub offline_thanks: &'static str,
+    pub required: &'static str,
+    pub bad_email: &'static str,
+    pub form_failed: &'static str,
+    pub prechat_title: &'static str,
+    pub start_chat: &'static str,
+    pub rate_title: &'static str,
+    pub stars: &'static str,
+    pub comment: &'static str,
+    pub rate_send: &'static str,
+    pub rated: &'static str,
+    pub chat_ended: &'static str,
+    pub typing: &'static str,
+    pub someone: &'static str,
+    pub emoji: &'static str,
+    pub voice_call: &'static str,
+    pub video_call: &'static str,
+    pub receipt_sent: &'static str,
+    pub receipt_delivered: &'static str,
+    pub receipt_read: &'static str,
 }
 
 static EN: Texts = Texts {
@@ -63,6 +99,42 @@ static EN: Texts = Texts {
     not_sent: "Not sent",
     too_long: "This message is too long.",
     not_configured: "This chat is not set up correctly (missing site key).",
+    agents_online: "Agents online",
+    busy: "All our agents are busy right now",
+    offline: "We are offline right now",
+    on_break: "We are on a break",
+    opens: "We open",
+    queue_place: "Your place in line",
+    queue_wait: "Estimated wait",
+    leave_queue: "Leave the queue",
+    left_queue: "You left the queue.",
+    waited_too_long: "Sorry for the wait. You can keep waiting or leave us a message.",
+    leave_message: "Leave us a message",
+    name: "Name",
+    email: "E-mail",
+    phone: "Phone",
+    message: "Message",
+    submit: "Send",
+    offline_thanks: "Thank you! We will answer you by e-mail.",
+    required: "Please fill in the required fields.",
+    bad_email: "Please enter a valid e-mail address.",
+    form_failed: "Could not send. Please try again.",
+    prechat_title: "Before we start, tell us who you are",
+    start_chat: "Start chat",
+    rate_title: "How was your chat?",
+    stars: "of 5 stars",
+    comment: "Comment (optional)",
+    rate_send: "Send rating",
+    rated: "Thank you for your feedback!",
+    chat_ended: "The chat has ended.",
+    typing: "is typing…",
+    someone: "Support",
+    emoji: "Emoji",
+    voice_call: "Voice call",
+    video_call: "Video call",
+    receipt_sent: "Sent",
+    receipt_delivered: "Delivered",
+    receipt_read: "Read",
 };
 
 static TR: Texts = Texts {
@@ -78,11 +150,103 @@ static TR: Texts = Texts {
     not_sent: "Gönderilemedi",
     too_long: "Bu mesaj çok uzun.",
     not_configured: "Bu sohbet doğru kurulmamış (site anahtarı eksik).",
+    agents_online: "Çevrimiçi temsilci",
+    busy: "Tüm temsilcilerimiz şu an meşgul",
+    offline: "Temsilcilerimiz çevrimdışı",
+    on_break: "Moladayız",
+    opens: "Açılış",
+    queue_place: "Sıranız",
+    queue_wait: "Tahmini bekleme",
+    leave_queue: "Kuyruktan çık",
+    left_queue: "Kuyruktan çıktınız.",
+    waited_too_long: "Beklettiğimiz için üzgünüz. Beklemeye devam edebilir ya da bize mesaj bırakabilirsiniz.",
+    leave_message: "Bize mesaj bırakın",
+    name: "Ad Soyad",
+    email: "E-posta",
+    phone: "Telefon",
+    message: "Mesaj",
+    submit: "Gönder",
+    offline_thanks: "Teşekkürler! Size e-posta ile yanıt vereceğiz.",
+    required: "Lütfen zorunlu alanları doldurun.",
+    bad_email: "Lütfen geçerli bir e-posta adresi girin.",
+    form_failed: "Gönderilemedi. Lütfen tekrar deneyin.",
+    prechat_title: "Başlamadan önce kendinizi tanıtın",
+    start_chat: "Sohbete başla",
+    rate_title: "Sohbeti nasıl buldunuz?",
+    stars: "/ 5 yıldız",
+    comment: "Yorum (isteğe bağlı)",
+    rate_send: "Değerlendirmeyi gönder",
+    rated: "Geri bildiriminiz için teşekkürler!",
+    chat_ended: "Sohbet sona erdi.",
+    typing: "yazıyor…",
+    someone: "Destek",
+    emoji: "Emoji",
+    voice_call: "Sesli arama",
+    video_call: "Görüntülü arama",
+    receipt_sent: "Gönderildi",
+    receipt_delivered: "İletildi",
+    receipt_read: "Okundu",
 };
+
+/// A duration as a visitor reads it: `1 min 30 s`, `10 h 30 min`, `2 d 3 h` (`1 dk 30 sn`,
+/// `10 sa 30 dk`, `2 g 3 sa` in Turkish); under a minute, seconds only.
+pub fn duration(lang: Lang, secs: u64) -> String {
+    let (d, h, m, s) = (secs / 86_400, secs / 3_600 % 24, secs / 60 % 60, secs % 60);
+    let [ud, uh, um, us] = match lang {
+        Lang::En => ["d", "h", "min", "s"],
+        Lang::Tr => ["g", "sa", "dk", "sn"],
+    };
+    let pair = |a: u64, ua: &str, b: u64, ub: &str| {
+        if b == 0 {
+            format!("{a} {ua}")
+        } else {
+            format!("{a} {ua} {b} {ub}")
+        }
+    };
+    if d > 0 {
+        pair(d, ud, h, uh)
+    } else if h > 0 {
+        pair(h, uh, m, um)
+    } else if m > 0 && m < 10 {
+        pair(m, um, s, us)
+    } else if m > 0 {
+        format!("{m} {um}")
+    } else {
+        format!("{s} {us}")
+    }
+}
+
+/// "in 10 h 30 min" / "10 sa 30 dk sonra".
+pub fn countdown(lang: Lang, secs: u64) -> String {
+    match lang {
+        Lang::En => format!("in {}", duration(lang, secs)),
+        Lang::Tr => format!("{} sonra", duration(lang, secs)),
+    }
+}
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn durations_read_as_people_say_them() {
+        let cases = [
+            (0, "0 s", "0 sn"),
+            (45, "45 s", "45 sn"),
+            (90, "1 min 30 s", "1 dk 30 sn"),
+            (120, "2 min", "2 dk"),
+            (700, "11 min", "11 dk"),
+            (37_800, "10 h 30 min", "10 sa 30 dk"),
+            (7_200, "2 h", "2 sa"),
+            (183_600, "2 d 3 h", "2 g 3 sa"),
+        ];
+        for (secs, en, tr) in cases {
+            assert_eq!(duration(Lang::En, secs), en, "{secs}");
+            assert_eq!(duration(Lang::Tr, secs), tr, "{secs}");
+        }
+        assert_eq!(countdown(Lang::En, 37_800), "in 10 h 30 min");
+        assert_eq!(countdown(Lang::Tr, 37_800), "10 sa 30 dk sonra");
+    }
 
     #[test]
     fn language_tags_choose_turkish_or_english() {

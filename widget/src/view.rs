@@ -10,19 +10,37 @@ use livedesk_protocol::ids::ClientId;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{Document, Element, HtmlElement, HtmlTextAreaElement};
 
+use crate::panels::{self, Form, OfflineCard, QueueCard, RatingCard};
 use crate::params::FrameParams;
 use crate::texts::Texts;
 use crate::transcript::Anchor;
 use crate::wire::{ChatMessage, Sender};
 
 const CLOSE_ICON: &str = r#"<svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true"><path d="M6 6l12 12M18 6L6 18" stroke="currentColor" stroke-width="2" stroke-linecap="round"/></svg>"#;
+const PHONE_ICON: &str = r#"<svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true"><path d="M6.6 10.8a15.1 15.1 0 006.6 6.6l2.2-2.2a1 1 0 011-.25 11.4 11.4 0 003.6.57 1 1 0 011 1V20a1 1 0 01-1 1A17 17 0 013 4a1 1 0 011-1h3.5a1 1 0 011 1c0 1.25.2 2.45.57 3.57a1 1 0 01-.25 1z" fill="currentColor"/></svg>"#;
+const VIDEO_ICON: &str = r#"<svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true"><path d="M17 10.5V7a1 1 0 00-1-1H4a1 1 0 00-1 1v10a1 1 0 001 1h12a1 1 0 001-1v-3.5l4 4v-11z" fill="currentColor"/></svg>"#;
 const SEND_ICON: &str = r#"<svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true"><path d="M3.4 20.4l17.45-7.48a1 1 0 000-1.84L3.4 3.6a.99.99 0 00-1.39.91L2 9.12c0 .5.37.93.87.99L17 12 2.87 13.88c-.5.07-.87.5-.87 1l.01 4.61c0 .71.73 1.2 1.39.91z" fill="currentColor"/></svg>"#;
 
 pub struct View {
     doc: Document,
+    pub header: Element,
     title: Element,
+    pub subtitle: Element,
+    pub avatar: Element,
+    pub voice: Element,
+    pub video: Element,
     status: HtmlElement,
-    list: Element,
+    pub queue: QueueCard,
+    pub waited: Element,
+    pub waited_form: Element,
+    pub offline: OfflineCard,
+    pub list: Element,
+    pub rating: RatingCard,
+    pub typing: Element,
+    pub prechat: Form,
+    pub composer_row: Element,
+    pub emoji: Element,
+    pub emoji_grid: Element,
     pub composer: HtmlTextAreaElement,
     pub send: Element,
     pub close: Element,
@@ -39,9 +57,35 @@ impl View {
         let heading = element(doc, "div", &[("class", "ld-heading")])?;
         let title = element(doc, "h1", &[("class", "ld-title"), ("data-ld", "title")])?;
         title.set_text_content(Some(texts.team));
-        let subtitle = element(doc, "p", &[("class", "ld-subtitle")])?;
+        let subtitle = element(
+            doc,
+            "p",
+            &[("class", "ld-subtitle"), ("data-ld", "state-text")],
+        )?;
         subtitle.set_text_content(Some(texts.subtitle));
         heading.append_with_node_2(&title, &subtitle)?;
+        let avatar = element(
+            doc,
+            "img",
+            &[("class", "ld-avatar"), ("alt", ""), ("hidden", "")],
+        )?;
+        let call_button = |ld: &str, label: &str, icon: &str| -> Result<Element, JsValue> {
+            let b = element(
+                doc,
+                "button",
+                &[
+                    ("type", "button"),
+                    ("class", "ld-close"),
+                    ("data-ld", ld),
+                    ("aria-label", label),
+                    ("hidden", ""),
+                ],
+            )?;
+            b.set_inner_html(icon);
+            Ok(b)
+        };
+        let voice = call_button("voice-call", texts.voice_call, PHONE_ICON)?;
+        let video = call_button("video-call", texts.video_call, VIDEO_ICON)?;
         let close = element(
             doc,
             "button",
@@ -53,7 +97,8 @@ impl View {
             ],
         )?;
         close.set_inner_html(CLOSE_ICON);
-        header.append_with_node_2(&heading, &close)?;
+        header.append_with_node_3(&avatar, &heading, &voice)?;
+        header.append_with_node_2(&video, &close)?;
 
         let status: HtmlElement = element(
             doc,
@@ -85,7 +130,61 @@ impl View {
         welcome.set_text_content(Some(params.welcome.as_deref().unwrap_or(texts.welcome)));
         list.append_child(&welcome)?;
 
+        let queue = QueueCard::build(doc, texts)?;
+        let waited = element(
+            doc,
+            "div",
+            &[
+                ("class", "ld-card"),
+                ("data-ld", "waited"),
+                ("role", "status"),
+                ("hidden", ""),
+            ],
+        )?;
+        let waited_text = element(doc, "p", &[])?;
+        waited_text.set_text_content(Some(texts.waited_too_long));
+        let waited_form = element(
+            doc,
+            "button",
+            &[
+                ("type", "button"),
+                ("class", "ld-button ld-secondary"),
+                ("data-ld", "waited-form"),
+            ],
+        )?;
+        waited_form.set_text_content(Some(texts.leave_message));
+        waited.append_with_node_2(&waited_text, &waited_form)?;
+        let offline = OfflineCard::build(doc, texts)?;
+        let notices = element(doc, "div", &[("class", "ld-notices")])?;
+        notices.append_with_node_3(&queue.root, &waited, &offline.root)?;
+        let rating = RatingCard::build(doc, texts)?;
+        let typing = element(
+            doc,
+            "div",
+            &[
+                ("class", "ld-typing"),
+                ("data-ld", "typing"),
+                ("aria-live", "polite"),
+                ("hidden", ""),
+            ],
+        )?;
+        let prechat = Form::build(doc, "prechat", texts.prechat_title, &[], texts.start_chat)?;
+        prechat.show(false);
+        let emoji_grid = panels::emoji_grid(doc, texts)?;
+
         let form = element(doc, "div", &[("class", "ld-composer")])?;
+        let emoji = element(
+            doc,
+            "button",
+            &[
+                ("type", "button"),
+                ("class", "ld-send ld-emoji"),
+                ("data-ld", "emoji"),
+                ("aria-label", texts.emoji),
+                ("aria-expanded", "false"),
+            ],
+        )?;
+        emoji.set_text_content(Some("🙂"));
         let placeholder = params.placeholder.as_deref().unwrap_or(texts.placeholder);
         let composer: HtmlTextAreaElement = element(
             doc,
@@ -110,15 +209,31 @@ impl View {
             ],
         )?;
         send.set_inner_html(SEND_ICON);
-        form.append_with_node_2(&composer, &send)?;
+        form.append_with_node_3(&emoji, &composer, &send)?;
 
-        app.append_with_node_4(&header, &status, &list, &form)?;
+        app.append_with_node_4(&header, &status, &notices, &list)?;
+        app.append_with_node_4(&typing, &prechat.root, &emoji_grid, &form)?;
         body.append_child(&app)?;
         Ok(Self {
             doc: doc.clone(),
+            header,
             title,
+            subtitle,
+            avatar,
+            voice,
+            video,
             status,
+            queue,
+            waited,
+            waited_form,
+            offline,
             list,
+            rating,
+            typing,
+            prechat,
+            composer_row: form,
+            emoji,
+            emoji_grid,
             composer,
             send,
             close,
@@ -193,6 +308,7 @@ impl View {
     pub fn confirm(&mut self, cid: ClientId, message: &ChatMessage, anchor: Anchor) {
         if let Some(el) = self.pending.remove(&cid) {
             let _ = el.remove_attribute("data-state");
+            let _ = el.set_attribute("data-receipt", "sent");
             self.store(el, message.seq, anchor);
         } else {
             self.add_stored(message, anchor);
@@ -225,12 +341,60 @@ impl View {
         Ok(el)
     }
 
+    /// Marks the visitor's stored messages as delivered or read by the agents.
+    pub fn receipts(&self, delivered: i64, read: i64) {
+        for (seq, el) in &self.stored {
+            if el.get_attribute("data-author").as_deref() != Some("visitor") {
+                continue;
+            }
+            let mark = if *seq <= read {
+                "read"
+            } else if *seq <= delivered {
+                "delivered"
+            } else {
+                "sent"
+            };
+            let _ = el.set_attribute("data-receipt", mark);
+        }
+    }
+
+    /// "Ayşe is typing…", or nothing.
+    pub fn set_typing(&self, text: Option<&str>) {
+        self.typing.set_text_content(text);
+        panels::show(&self.typing, text.is_some());
+    }
+
+    /// Shows the rating card at the end of the conversation.
+    pub fn ask_rating(&self) {
+        self.rating.reset();
+        let _ = self.list.append_child(&self.rating.root);
+        panels::show(&self.rating.root, true);
+        self.scroll_to_end();
+    }
+
+    /// A line from the widget itself (not a stored message), e.g. "You left the queue."
+    pub fn add_note(&self, text: &str) {
+        if let Ok(el) = element(
+            &self.doc,
+            "div",
+            &[
+                ("class", "ld-message"),
+                ("data-ld", "note"),
+                ("data-author", "system"),
+            ],
+        ) {
+            el.set_text_content(Some(text));
+            let _ = self.list.append_child(&el);
+            self.scroll_to_end();
+        }
+    }
+
     fn scroll_to_end(&self) {
         self.list.set_scroll_top(self.list.scroll_height());
     }
 }
 
-fn element(doc: &Document, tag: &str, attributes: &[(&str, &str)]) -> Result<Element, JsValue> {
+pub fn element(doc: &Document, tag: &str, attributes: &[(&str, &str)]) -> Result<Element, JsValue> {
     let el = doc.create_element(tag)?;
     for (name, value) in attributes {
         el.set_attribute(name, value)?;

@@ -18,6 +18,7 @@ pub trait Json: Sized {
     fn field(&self, key: &str) -> Option<Self>;
     fn string(&self) -> Option<String>;
     fn number(&self) -> Option<f64>;
+    fn boolean(&self) -> Option<bool>;
 }
 
 impl Json for JsValue {
@@ -37,6 +38,10 @@ impl Json for JsValue {
     fn number(&self) -> Option<f64> {
         self.as_f64()
     }
+
+    fn boolean(&self) -> Option<bool> {
+        self.as_bool()
+    }
 }
 
 /// A frame from `/ws/visitor` (`ServerFrame`), with what the widget needs of it.
@@ -55,9 +60,55 @@ pub enum Incoming {
         code: String,
         message: String,
     },
+    /// `site_status`: what the widget offers now.
+    Status(Status),
+    /// `queue_position`: the open conversation waits at this place (1 = next).
+    Queue {
+        position: u64,
+        wait_secs: u64,
+    },
+    /// `wait_timed_out`: the visitor waited longer than the site's queue timeout.
+    WaitTimedOut,
+    /// `conversation_assigned`: an agent has the conversation.
+    Assigned {
+        agent_name: String,
+    },
+    /// `conversation_closed`: the conversation ended (the widget offers the rating).
+    Closed {
+        conversation_id: ConversationId,
+    },
+    /// `typing` from an agent (the visitor's own are ignored).
+    AgentTyping {
+        name: String,
+        typing: bool,
+    },
+    /// `receipt` from the agents' side: how far they have received and read.
+    Receipt {
+        delivered: i64,
+        read: i64,
+    },
+    /// `done`: the frame with this cid was carried out.
+    Done {
+        cid: ClientId,
+    },
     Pong,
     /// A frame of a type the visitor socket does not use, or that could not be read.
     Unknown,
+}
+
+/// `status::SiteStatus`, with the times as RFC 3339 text (the browser parses them).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Status {
+    /// `online`, `busy` or `offline`.
+    pub state: String,
+    /// `outside_hours`, `break`, `holiday` or `emergency`.
+    pub reason: Option<String>,
+    /// The holiday's name.
+    pub reason_name: Option<String>,
+    /// The holiday's or the emergency's message.
+    pub reason_message: Option<String>,
+    pub next_open: Option<String>,
+    pub agents_online: u64,
 }
 
 /// A stored message (`chat::Message`) without the fields the widget does not show.
@@ -117,6 +168,35 @@ fn read_incoming(frame: &impl Json) -> Option<Incoming> {
             code: text(frame, "code")?,
             message: text(frame, "message").unwrap_or_default(),
         },
+        "site_status" => Incoming::Status(status(&frame.field("status")?)?),
+        "queue_position" => Incoming::Queue {
+            position: integer(frame, "position")?.max(0) as u64,
+            wait_secs: integer(frame, "estimated_wait_secs")?.max(0) as u64,
+        },
+        "wait_timed_out" => Incoming::WaitTimedOut,
+        "conversation_assigned" => Incoming::Assigned {
+            agent_name: text(frame, "agent_name").unwrap_or_default(),
+        },
+        "conversation_closed" => Incoming::Closed {
+            conversation_id: uuid(frame, "conversation_id")?,
+        },
+        "typing" => {
+            let author = frame.field("author")?;
+            if text(&author, "kind")? != "agent" {
+                return Some(Incoming::Unknown);
+            }
+            Incoming::AgentTyping {
+                name: text(&author, "name").unwrap_or_default(),
+                typing: frame.field("typing")?.boolean()?,
+            }
+        }
+        "receipt" if text(frame, "reader")? == "agents" => Incoming::Receipt {
+            delivered: integer(frame, "delivered_up_to")?,
+            read: integer(frame, "read_up_to")?,
+        },
+        "done" => Incoming::Done {
+            cid: uuid(frame, "cid")?,
+        },
         "pong" => Incoming::Pong,
         _ => Incoming::Unknown,
     };
@@ -138,6 +218,19 @@ fn message(m: &impl Json) -> Option<ChatMessage> {
         client_id: m.field("client_id").and_then(|c| c.string()?.parse().ok()),
         author,
         body: text(m, "body")?,
+    })
+}
+
+fn status(s: &impl Json) -> Option<Status> {
+    let reason = s.field("closed_reason");
+    let of_reason = |key: &str| reason.as_ref().and_then(|r| text(r, key));
+    Some(Status {
+        state: text(s, "state")?,
+        reason: of_reason("kind"),
+        reason_name: of_reason("name"),
+        reason_message: of_reason("message"),
+        next_open: text(s, "next_open"),
+        agents_online: integer(s, "agents_online").unwrap_or(0).max(0) as u64,
     })
 }
 
@@ -171,9 +264,10 @@ fn uuid<T: std::str::FromStr>(value: &impl Json, key: &str) -> Option<T> {
 #[cfg(test)]
 mod tests {
     use livedesk_protocol::api::VisitorSession;
-    use livedesk_protocol::chat::{Author, Message};
+    use livedesk_protocol::chat::{Author, Message, Party};
     use livedesk_protocol::frames::ServerFrame;
     use livedesk_protocol::ids::{AgentId, MessageId, SiteId};
+    use livedesk_protocol::status::{ClosedReason, SiteStatus, WidgetState};
     use livedesk_protocol::{ApiError, ErrorCode};
     use serde_json::Value;
     use time::OffsetDateTime;
@@ -190,6 +284,9 @@ mod tests {
         }
         fn number(&self) -> Option<f64> {
             self.as_f64()
+        }
+        fn boolean(&self) -> Option<bool> {
+            self.as_bool()
         }
     }
 
@@ -314,6 +411,113 @@ mod tests {
                     message: "bad".into(),
                 },
             ),
+            (
+                ServerFrame::SiteStatus {
+                    status: SiteStatus {
+                        state: WidgetState::Offline,
+                        closed_reason: Some(ClosedReason::Holiday {
+                            name: "Republic Day".into(),
+                            message: Some("Back tomorrow".into()),
+                        }),
+                        next_open: Some(OffsetDateTime::UNIX_EPOCH),
+                        closes_at: None,
+                        agents_online: 2,
+                        agents_available: 0,
+                        queue_length: 0,
+                    },
+                },
+                Incoming::Status(Status {
+                    state: "offline".into(),
+                    reason: Some("holiday".into()),
+                    reason_name: Some("Republic Day".into()),
+                    reason_message: Some("Back tomorrow".into()),
+                    next_open: Some("1970-01-01T00:00:00Z".into()),
+                    agents_online: 2,
+                }),
+            ),
+            (
+                ServerFrame::QueuePosition {
+                    conversation_id: ConversationId(id(2)),
+                    position: 3,
+                    estimated_wait_secs: 90,
+                },
+                Incoming::Queue {
+                    position: 3,
+                    wait_secs: 90,
+                },
+            ),
+            (
+                ServerFrame::WaitTimedOut {
+                    conversation_id: ConversationId(id(2)),
+                    waited_secs: 301,
+                },
+                Incoming::WaitTimedOut,
+            ),
+            (
+                ServerFrame::ConversationAssigned {
+                    conversation_id: ConversationId(id(2)),
+                    agent_id: AgentId(id(3)),
+                    agent_name: "Ayşe".into(),
+                },
+                Incoming::Assigned {
+                    agent_name: "Ayşe".into(),
+                },
+            ),
+            (
+                ServerFrame::ConversationClosed {
+                    conversation_id: ConversationId(id(2)),
+                    closed_by: Author::System,
+                },
+                Incoming::Closed {
+                    conversation_id: ConversationId(id(2)),
+                },
+            ),
+            (
+                ServerFrame::Typing {
+                    conversation_id: ConversationId(id(2)),
+                    author: Author::Agent {
+                        id: AgentId(id(3)),
+                        name: "Ayşe".into(),
+                    },
+                    typing: true,
+                },
+                Incoming::AgentTyping {
+                    name: "Ayşe".into(),
+                    typing: true,
+                },
+            ),
+            (
+                ServerFrame::Typing {
+                    conversation_id: ConversationId(id(2)),
+                    author: Author::Visitor {
+                        id: VisitorId(id(5)),
+                    },
+                    typing: true,
+                },
+                Incoming::Unknown,
+            ),
+            (
+                ServerFrame::Receipt {
+                    conversation_id: ConversationId(id(2)),
+                    reader: Party::Agents,
+                    delivered_up_to: 7,
+                    read_up_to: 5,
+                },
+                Incoming::Receipt {
+                    delivered: 7,
+                    read: 5,
+                },
+            ),
+            (
+                ServerFrame::Receipt {
+                    conversation_id: ConversationId(id(2)),
+                    reader: Party::Visitor,
+                    delivered_up_to: 7,
+                    read_up_to: 5,
+                },
+                Incoming::Unknown,
+            ),
+            (ServerFrame::Done { cid }, Incoming::Done { cid }),
             (ServerFrame::Pong, Incoming::Pong),
         ];
         for (frame, expected) in cases {

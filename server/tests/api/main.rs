@@ -25,4 +25,5 @@ mod tenancy;
 mod transfer;
 mod visitor_session;
 mod visitors;
+mod widget_forms;
 mod widget_status;

@@ -1,0 +1,946 @@
+//! The visitor widget in real headless Chromium, embedded in third-party pages served from
+//! another origin: a hostile page (global CSS, patched built-ins), a page under a strict
+//! Content-Security-Policy, API calls queued before the loader, the JavaScript API and its
+//! events, the desk's states live, page tracking, the chat's forms, proactive invitations,
+//! Turkish, and a 360 px wide phone.
+
+#![allow(clippy::unwrap_used)]
+
+mod support;
+
+use std::time::Duration;
+
+use fantoccini::{Client, Locator};
+use livedesk_protocol::frames::AgentFrame;
+use livedesk_protocol::ids::{ClientId, ConversationId};
+use serde_json::{Value, json};
+
+use support::browser::{
+    Driver, HostPage, host_page_port, js, launcher_root, open_widget, serve_pages, snippet,
+    text_of, until, visible, widget_frame,
+};
+use support::client::{Socket, http, login};
+use support::{SiteFixture, TestApp, create_site};
+
+/// A Livedesk node, a site that allows the host page's origin, and the host page's listener.
+struct Setup {
+    app: TestApp,
+    livedesk: String,
+    host: String,
+    site: SiteFixture,
+    listener: Option<tokio::net::TcpListener>,
+}
+
+impl Setup {
+    async fn new() -> Self {
+        let app = TestApp::spawn().await;
+        let livedesk = app.node.origin();
+        let (listener, host) = host_page_port().await;
+        let site = create_site(&app.db, "Acme Shoes Web", &host).await;
+        assert_ne!(
+            host, livedesk,
+            "the page and Livedesk are different origins"
+        );
+        Self {
+            app,
+            livedesk,
+            host,
+            site,
+            listener: Some(listener),
+        }
+    }
+
+    fn serve(&mut self, pages: Vec<HostPage>) {
+        serve_pages(self.listener.take().unwrap(), pages);
+    }
+
+    /// A plain shop page with `head` and `body` extras and the snippet (with `attributes`).
+    fn page(
+        &self,
+        path: &'static str,
+        lang: &str,
+        head: &str,
+        body: &str,
+        attributes: &str,
+    ) -> HostPage {
+        let snippet = snippet(&self.livedesk, &self.site.key, attributes);
+        HostPage {
+            path,
+            html: format!(
+                r#"<!doctype html><html lang="{lang}"><head><meta charset="utf-8"><title>Acme Shoes {path}</title>{head}</head>
+<body><h1>Acme Shoes</h1><p>Running shoes for every road.</p>{body}{snippet}</body></html>"#
+            ),
+            headers: Vec::new(),
+        }
+    }
+
+    async fn agent_socket(&self) -> Socket {
+        let access = login(&self.app.node, &self.site.agent_email)
+            .await
+            .access_token;
+        let mut desk = Socket::agent(&self.app.node, &access).await;
+        desk.recv().await; // agent_hello
+        desk
+    }
+
+    async fn conversation(&self) -> ConversationId {
+        let id: uuid::Uuid = sqlx::query_scalar(
+            "SELECT id FROM conversations WHERE site_id = $1 ORDER BY created_at DESC LIMIT 1",
+        )
+        .bind(self.site.id.0)
+        .fetch_one(&self.app.db)
+        .await
+        .unwrap();
+        ConversationId(id)
+    }
+
+    async fn stored_bodies(&self) -> Vec<String> {
+        sqlx::query_scalar(
+            "SELECT m.body FROM messages m JOIN conversations c ON c.id = m.conversation_id
+             WHERE c.site_id = $1 ORDER BY m.seq",
+        )
+        .bind(self.site.id.0)
+        .fetch_all(&self.app.db)
+        .await
+        .unwrap()
+    }
+}
+
+/// Types `text` into the widget's composer (the frame must be entered) and sends it.
+async fn say(visitor: &Client, text: &str) {
+    let composer = visitor
+        .find(Locator::Css("[data-ld=composer]"))
+        .await
+        .unwrap();
+    composer.send_keys(text).await.unwrap();
+    visitor
+        .find(Locator::Css("[data-ld=send]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+}
+
+async fn stored_visitor_message(visitor: &Client, seq: u32) {
+    let css = format!("[data-ld=message][data-author=visitor][data-seq='{seq}']");
+    until(
+        visitor,
+        &format!("the visitor's message {seq} to be stored"),
+        || async { visitor.find(Locator::Css(&css)).await.is_ok() },
+    )
+    .await;
+}
+
+/// Where the page records what the API told it (a global of the test page itself).
+const RECORDER: &str = r#"<script>window.seen = []; window.record = function (name) { return function (arg) { window.seen.push([name, arg === undefined ? null : arg]); }; };</script>"#;
+
+/// The snippet's stub: calls made before the loader are queued in `Livedesk.q`.
+const STUB: &str = r#"<script>window.Livedesk=window.Livedesk||(function(q,s){'open close toggle sendMessage updateVisitor on off shutdown'.split(' ').forEach(function(k){s[k]=function(){q.push([k,arguments])}});s.q=q;return s})([],{});</script>"#;
+
+async fn events_seen(client: &Client) -> Vec<String> {
+    let seen = js(
+        client,
+        "return window.seen.map(function (e) { return e[0]; })",
+    )
+    .await;
+    seen.as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[tokio::test]
+async fn the_widget_works_on_a_page_with_hostile_css_and_patched_built_ins_and_leaves_it_alone() {
+    let mut setup = Setup::new().await;
+    // Global CSS that would wreck any widget in the page, and an old library's patches.
+    let hostile = r#"<style>
+* { all: unset; display: block !important; font-size: 40px !important; color: lime !important; }
+div, button, iframe { position: static !important; width: 5px !important; height: 5px !important; background: red !important; }
+iframe { display: none !important; }
+#host-button { padding: 3px; }
+</style>
+<script>
+Object.prototype.polluted = function () { return 'x'; };
+Array.prototype.toJSON = function () { return 'broken'; };
+JSON.stringify = function () { throw new Error('patched by an old library'); };
+Array.prototype.find = function () { throw new Error('patched'); };
+Function.prototype.bind = function () { throw new Error('patched'); };
+window.before = { keys: Object.keys(window).length, names: Object.getOwnPropertyNames(window) };
+</script>"#;
+    let body = r#"<button id="host-button">Add to cart</button>
+<script>window.hostButton = getComputedStyle(document.getElementById('host-button')).cssText || JSON.parse('1');
+window.hostBefore = (function (s) { return [s.color, s.fontSize, s.padding].join('|'); })(getComputedStyle(document.getElementById('host-button')));</script>"#;
+    let page = setup.page("/", "en", hostile, body, "");
+    setup.serve(vec![page]);
+    let driver = Driver::start();
+    let (visitor, _profile) = driver.browser().await;
+    visitor.goto(&format!("{}/", setup.host)).await.unwrap();
+
+    // The launcher keeps its own look: a 60 px round button fixed in the corner.
+    let shadow = launcher_root(&visitor).await;
+    let launcher = shadow.find(Locator::Css(".ld-launcher")).await.unwrap();
+    let look = js(
+        &visitor,
+        "const b = document.getElementById('livedesk-root').shadowRoot.querySelector('.ld-launcher'); \
+         const s = getComputedStyle(b); return [s.width, s.height, s.position, s.borderRadius].join(' ');",
+    )
+    .await;
+    assert_eq!(look, "60px 60px fixed 50%");
+    launcher.click().await.unwrap();
+    let frame = widget_frame(&shadow).await;
+    let size = frame.rectangle().await.unwrap();
+    assert!(
+        size.2 >= 300.0 && size.3 >= 400.0,
+        "the panel is a usable size: {size:?}"
+    );
+    frame.enter_frame().await.unwrap();
+    visitor
+        .wait()
+        .for_element(Locator::Css("[data-ld=composer]"))
+        .await
+        .unwrap();
+    say(&visitor, "hello from a hostile page").await;
+    stored_visitor_message(&visitor, 1).await;
+    visitor.enter_parent_frame().await.unwrap();
+
+    // The page is as it was: its own button unchanged, one new global (window.Livedesk).
+    let host_after = js(
+        &visitor,
+        "const s = getComputedStyle(document.getElementById('host-button')); return [s.color, s.fontSize, s.padding].join('|');",
+    )
+    .await;
+    assert_eq!(host_after, js(&visitor, "return window.hostBefore").await);
+    let new_globals = js(
+        &visitor,
+        "return Object.getOwnPropertyNames(window).filter(function (n) { return window.before.names.indexOf(n) < 0 \
+         && ['hostButton', 'hostBefore', 'before'].indexOf(n) < 0; })",
+    )
+    .await;
+    assert_eq!(new_globals, json!(["Livedesk"]));
+    assert_eq!(
+        setup.stored_bodies().await,
+        vec!["hello from a hostile page"]
+    );
+    visitor.close().await.ok();
+}
+
+#[tokio::test]
+async fn the_widget_works_under_a_strict_content_security_policy_that_allows_only_livedesk() {
+    let mut setup = Setup::new().await;
+    // No inline script may run here, so the settings come as data-config.
+    let config = r##"data-config='{"primaryColor":"#0F766E","position":"left","welcomeMessage":"Welcome to Acme!"}'"##;
+    let mut page = setup.page("/", "en", "", "", config);
+    let livedesk = setup.livedesk.clone();
+    page.headers.push((
+        "content-security-policy",
+        format!("default-src 'none'; script-src {livedesk}; frame-src {livedesk}; style-src 'none'; img-src 'none'"),
+    ));
+    setup.serve(vec![page]);
+    let driver = Driver::start();
+    let (visitor, _profile) = driver.browser().await;
+    visitor.goto(&format!("{}/", setup.host)).await.unwrap();
+
+    let shadow = launcher_root(&visitor).await;
+    let look = js(
+        &visitor,
+        "const b = document.getElementById('livedesk-root').shadowRoot.querySelector('.ld-launcher'); \
+         const s = getComputedStyle(b); return [s.backgroundColor, s.left, s.position].join(' ');",
+    )
+    .await;
+    assert_eq!(
+        look, "rgb(15, 118, 110) 20px fixed",
+        "styled in the site's color, on the left"
+    );
+    shadow
+        .find(Locator::Css(".ld-launcher"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    widget_frame(&shadow).await.enter_frame().await.unwrap();
+    visitor
+        .wait()
+        .for_element(Locator::Css("[data-ld=composer]"))
+        .await
+        .unwrap();
+    assert_eq!(
+        text_of(&visitor, "[data-ld=welcome]").await,
+        "Welcome to Acme!"
+    );
+    say(&visitor, "hello under CSP").await;
+    stored_visitor_message(&visitor, 1).await;
+    visitor.close().await.ok();
+}
+
+#[tokio::test]
+async fn calls_made_before_the_loader_arrives_run_once_it_has() {
+    let mut setup = Setup::new().await;
+    let head = format!("{RECORDER}{STUB}");
+    let body = r#"<script>
+Livedesk.on('ready', record('ready'));
+Livedesk.updateVisitor({ name: 'Ayşe Yılmaz', email: 'ayse@example.com', customData: { plan: 'Premium' } });
+Livedesk.sendMessage('queued hello');
+Livedesk.open();
+</script>"#;
+    let page = setup.page("/", "en", &head, body, "");
+    setup.serve(vec![page]);
+    let driver = Driver::start();
+    let (visitor, _profile) = driver.browser().await;
+    visitor.goto(&format!("{}/", setup.host)).await.unwrap();
+
+    until(&visitor, "the panel to open by itself", || async {
+        js(
+            &visitor,
+            "return !!(window.Livedesk && window.Livedesk.version && Livedesk.isOpen())",
+        )
+        .await
+            == json!(true)
+    })
+    .await;
+    until(&visitor, "the ready event", || async {
+        events_seen(&visitor).await.contains(&"ready".to_owned())
+    })
+    .await;
+    let shadow = launcher_root(&visitor).await;
+    widget_frame(&shadow).await.enter_frame().await.unwrap();
+    stored_visitor_message(&visitor, 1).await;
+    assert_eq!(setup.stored_bodies().await, vec!["queued hello"]);
+    let db = setup.app.db.clone();
+    let site = setup.site.id.0;
+    until(&visitor, "the visitor's details to be stored", || {
+        let db = db.clone();
+        async move {
+            let row: Option<(Option<String>, Option<String>, Value)> =
+                sqlx::query_as("SELECT name, email, custom_data FROM visitors WHERE site_id = $1")
+                    .bind(site)
+                    .fetch_optional(&db)
+                    .await
+                    .unwrap();
+            row == Some((
+                Some("Ayşe Yılmaz".into()),
+                Some("ayse@example.com".into()),
+                json!({"plan": "Premium"}),
+            ))
+        }
+    })
+    .await;
+    visitor.close().await.ok();
+}
+
+#[tokio::test]
+async fn the_javascript_api_opens_closes_counts_unread_messages_and_tells_its_events() {
+    let mut setup = Setup::new().await;
+    let body = r#"<script>
+['open', 'close', 'message:received', 'message:sent', 'chat:started', 'chat:ended', 'unread:changed']
+  .forEach(function (e) { Livedesk.on(e, record(e)); });
+</script>"#;
+    // The API's handlers are added once the loader has run: the script above is after it.
+    let snippet = snippet(&setup.livedesk, &setup.site.key, "");
+    let html = format!(
+        r#"<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Acme</title>{RECORDER}</head>
+<body><h1>Acme Shoes</h1>{}{body}</body></html>"#,
+        snippet.replace(" async>", ">")
+    );
+    setup.serve(vec![HostPage {
+        path: "/",
+        html,
+        headers: Vec::new(),
+    }]);
+    let mut desk = setup.agent_socket().await;
+    let driver = Driver::start();
+    let (visitor, _profile) = driver.browser().await;
+    visitor.goto(&format!("{}/", setup.host)).await.unwrap();
+
+    assert_eq!(js(&visitor, "return Livedesk.isOpen()").await, json!(false));
+    js(&visitor, "Livedesk.open()").await;
+    assert_eq!(js(&visitor, "return Livedesk.isOpen()").await, json!(true));
+    let shadow = launcher_root(&visitor).await;
+    widget_frame(&shadow).await.enter_frame().await.unwrap();
+    visitor
+        .wait()
+        .for_element(Locator::Css("[data-ld=composer]"))
+        .await
+        .unwrap();
+    say(&visitor, "where is my order?").await;
+    stored_visitor_message(&visitor, 1).await;
+    visitor.enter_parent_frame().await.unwrap();
+    until(&visitor, "message:sent and chat:started", || async {
+        let seen = events_seen(&visitor).await;
+        seen.contains(&"message:sent".to_owned()) && seen.contains(&"chat:started".to_owned())
+    })
+    .await;
+    let visitor_id = js(&visitor, "return Livedesk.getVisitorId()").await;
+    let stored_id: uuid::Uuid = sqlx::query_scalar("SELECT id FROM visitors WHERE site_id = $1")
+        .bind(setup.site.id.0)
+        .fetch_one(&setup.app.db)
+        .await
+        .unwrap();
+    assert_eq!(visitor_id, json!(stored_id.to_string()));
+
+    // Closed panel: an agent's answer lights the badge.
+    js(&visitor, "Livedesk.toggle()").await;
+    assert_eq!(js(&visitor, "return Livedesk.isOpen()").await, json!(false));
+    let conversation = setup.conversation().await;
+    let cid = ClientId::new_random();
+    desk.send_json(&AgentFrame::Send {
+        cid,
+        conversation_id: conversation,
+        body: "It ships today".into(),
+    })
+    .await;
+    until(&visitor, "the unread badge", || async {
+        js(&visitor, "return Livedesk.getUnreadCount()").await == json!(1)
+            && js(&visitor, "const b = document.getElementById('livedesk-root').shadowRoot.querySelector('.ld-badge'); return b.hidden ? '' : b.textContent").await == json!("1")
+    })
+    .await;
+    let label = js(&visitor, "return document.getElementById('livedesk-root').shadowRoot.querySelector('.ld-launcher').getAttribute('aria-label')").await;
+    assert_eq!(label, json!("Open live chat (1 unread messages)"));
+    js(&visitor, "Livedesk.open()").await;
+    assert_eq!(
+        js(&visitor, "return Livedesk.getUnreadCount()").await,
+        json!(0)
+    );
+
+    // The agent closes the chat: chat:ended.
+    let close = ClientId::new_random();
+    desk.send_json(&AgentFrame::Close {
+        cid: close,
+        conversation_id: conversation,
+    })
+    .await;
+    until(&visitor, "chat:ended", || async {
+        events_seen(&visitor)
+            .await
+            .contains(&"chat:ended".to_owned())
+    })
+    .await;
+    let seen = events_seen(&visitor).await;
+    for expected in ["open", "close", "message:received", "unread:changed"] {
+        assert!(
+            seen.contains(&expected.to_owned()),
+            "{expected} in {seen:?}"
+        );
+    }
+
+    // off() removes a handler; shutdown() removes the widget and the API.
+    js(&visitor, "window.count = 0; window.h = function () { window.count++; }; Livedesk.on('close', h); Livedesk.off('close', h); Livedesk.close();").await;
+    assert_eq!(js(&visitor, "return window.count").await, json!(0));
+    js(&visitor, "Livedesk.shutdown()").await;
+    assert_eq!(
+        js(
+            &visitor,
+            "return [!!document.getElementById('livedesk-root'), typeof window.Livedesk].join(' ')"
+        )
+        .await,
+        json!("false undefined")
+    );
+    visitor.close().await.ok();
+}
+
+#[tokio::test]
+async fn the_widget_follows_the_desk_online_busy_and_offline_without_a_reload() {
+    let mut setup = Setup::new().await;
+    let config = r#"data-config='{"features":{"voiceCall":true,"videoCall":true}}'"#;
+    let page = setup.page("/", "en", "", "", config);
+    setup.serve(vec![page]);
+    let desk = setup.agent_socket().await;
+    let driver = Driver::start();
+    let (visitor, _profile) = driver.browser().await;
+    visitor.goto(&format!("{}/", setup.host)).await.unwrap();
+    open_widget(&visitor).await;
+
+    // ONLINE: an agent is there; voice and video buttons are offered.
+    until(&visitor, "the online state", || async {
+        text_of(&visitor, "[data-ld=state-text]").await == "Agents online: 1"
+            && visible(&visitor, "[data-ld=voice-call]").await
+            && visible(&visitor, "[data-ld=video-call]").await
+    })
+    .await;
+
+    // BUSY: the agent leaves; no calls, and the visitor waits in line when writing.
+    desk.close().await;
+    until(&visitor, "the busy state", || async {
+        text_of(&visitor, "[data-ld=state-text]").await == "All our agents are busy right now"
+            && !visible(&visitor, "[data-ld=voice-call]").await
+    })
+    .await;
+    say(&visitor, "anyone there?").await;
+    until(&visitor, "the place in line", || async {
+        visible(&visitor, "[data-ld=queue]").await
+            && text_of(&visitor, "[data-ld=queue-position]").await == "1"
+    })
+    .await;
+    assert!(
+        !text_of(&visitor, "[data-ld=queue-wait]").await.is_empty(),
+        "an estimated wait is shown"
+    );
+    visitor
+        .find(Locator::Css("[data-ld=leave-queue]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    until(&visitor, "leaving the queue", || async {
+        !visible(&visitor, "[data-ld=queue]").await
+            && text_of(&visitor, "[data-ld=note]").await == "You left the queue."
+    })
+    .await;
+    let open: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM conversations WHERE site_id = $1 AND status = 'open'",
+    )
+    .bind(setup.site.id.0)
+    .fetch_one(&setup.app.db)
+    .await
+    .unwrap();
+    assert_eq!(open, 0, "the conversation left the queue");
+
+    // OFFLINE: an emergency closes the desk; the widget says so and offers the form.
+    let admin = login(&setup.app.node, &setup.site.admin_email)
+        .await
+        .access_token;
+    let put = |body: Value| {
+        let admin = admin.clone();
+        let url = setup.app.node.url("/api/v1/site/business-hours");
+        async move {
+            let response = http()
+                .put(url)
+                .bearer_auth(admin)
+                .json(&body)
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(response.status(), 204);
+        }
+    };
+    put(json!({"time_zone": "UTC", "emergency": {"message": "Closed today: power cut", "until": null}})).await;
+    until(&visitor, "the emergency message", || async {
+        visible(&visitor, "[data-ld=offline]").await
+            && text_of(&visitor, "[data-ld=offline-reason]").await == "Closed today: power cut"
+            && !visible(&visitor, "[data-ld=composer]").await
+    })
+    .await;
+
+    // Closed all week but for a later opening: the next opening with a countdown.
+    let tomorrow = (time::OffsetDateTime::now_utc() + time::Duration::days(1))
+        .weekday()
+        .to_string()
+        .to_lowercase();
+    put(json!({"time_zone": "UTC", "weekly": {tomorrow: [{"start": "09:00", "end": "17:00"}]}}))
+        .await;
+    until(&visitor, "the next opening", || async {
+        let next = text_of(&visitor, "[data-ld=next-open]").await;
+        text_of(&visitor, "[data-ld=offline-reason]").await == "We are offline right now"
+            && next.starts_with("We open")
+            && next.contains("(in ")
+    })
+    .await;
+
+    // The offline form: a missing field is named; a full one is stored for the agents.
+    visitor
+        .find(Locator::Css("[data-ld=offline-form] [data-ld=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    assert_eq!(
+        text_of(&visitor, "[data-ld=offline-form] [data-ld=form-error]").await,
+        "Please fill in the required fields."
+    );
+    for (field, value) in [
+        ("name", "Ayşe"),
+        ("email", "ayse@example.com"),
+        ("message", "Call me back please"),
+    ] {
+        let css = format!("[data-ld=offline-form] [data-ld=field-{field}]");
+        visitor
+            .find(Locator::Css(&css))
+            .await
+            .unwrap()
+            .send_keys(value)
+            .await
+            .unwrap();
+    }
+    visitor
+        .find(Locator::Css("[data-ld=offline-form] [data-ld=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    until(&visitor, "the offline form's thanks", || async {
+        visible(&visitor, "[data-ld=offline-thanks]").await
+    })
+    .await;
+    let stored: (String, String, Option<String>) =
+        sqlx::query_as("SELECT name, message, page_url FROM offline_messages WHERE site_id = $1")
+            .bind(setup.site.id.0)
+            .fetch_one(&setup.app.db)
+            .await
+            .unwrap();
+    assert_eq!(
+        stored,
+        (
+            "Ayşe".into(),
+            "Call me back please".into(),
+            Some(format!("{}/", setup.host))
+        )
+    );
+
+    // Open again: back to chatting, still without a reload.
+    put(Value::Null).await;
+    until(&visitor, "the desk open again", || async {
+        !visible(&visitor, "[data-ld=offline]").await
+            && visible(&visitor, "[data-ld=composer]").await
+    })
+    .await;
+    visitor.close().await.ok();
+}
+
+#[tokio::test]
+async fn agents_see_the_visitors_page_live_also_after_a_single_page_app_navigation() {
+    let mut setup = Setup::new().await;
+    let page = setup.page("/shoes", "en", "", "", "");
+    setup.serve(vec![page]);
+    let access = login(&setup.app.node, &setup.site.agent_email)
+        .await
+        .access_token;
+    let driver = Driver::start();
+    let (visitor, _profile) = driver.browser().await;
+    visitor
+        .goto(&format!("{}/shoes", setup.host))
+        .await
+        .unwrap();
+    let online = || async {
+        let list: Value = http()
+            .get(setup.app.node.url("/api/v1/site/visitors/online"))
+            .bearer_auth(&access)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        list
+    };
+
+    // Without opening the widget: it loads while the browser is idle and reports the page.
+    until(&visitor, "the page in the live visitors list", || async {
+        let list = online().await;
+        list[0]["page"]["url"] == json!(format!("{}/shoes", setup.host))
+            && list[0]["page"]["title"] == "Acme Shoes /shoes"
+    })
+    .await;
+    js(
+        &visitor,
+        "history.pushState({}, '', '/shoes/trail-runner'); document.title = 'Trail Runner';",
+    )
+    .await;
+    until(
+        &visitor,
+        "the new page in the live visitors list",
+        || async {
+            let list = online().await;
+            list[0]["page"]["url"] == json!(format!("{}/shoes/trail-runner", setup.host))
+                && list[0]["page"]["title"] == "Trail Runner"
+                && list[0]["status"] == "active"
+        },
+    )
+    .await;
+    assert_eq!(
+        js(&visitor, "return Livedesk.isOpen()").await,
+        json!(false),
+        "never opened"
+    );
+    visitor.close().await.ok();
+}
+
+#[tokio::test]
+async fn the_pre_chat_form_asks_first_and_the_chat_types_ticks_and_is_rated() {
+    let mut setup = Setup::new().await;
+    let config = r#"data-config='{"preChat":{"enabled":true,"fields":["name","email","phone"],"required":["name","email"]}}'"#;
+    let page = setup.page("/", "en", "", "", config);
+    setup.serve(vec![page]);
+    let mut desk = setup.agent_socket().await;
+    let driver = Driver::start();
+    let (visitor, _profile) = driver.browser().await;
+    visitor.goto(&format!("{}/", setup.host)).await.unwrap();
+    let shadow = launcher_root(&visitor).await;
+    shadow
+        .find(Locator::Css(".ld-launcher"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    widget_frame(&shadow).await.enter_frame().await.unwrap();
+
+    // Pre-chat: the composer waits for the required fields, and a bad e-mail is named.
+    until(&visitor, "the pre-chat form", || async {
+        visible(&visitor, "[data-ld=prechat]").await
+    })
+    .await;
+    assert!(!visible(&visitor, "[data-ld=composer]").await);
+    let field = |name: &str| format!("[data-ld=prechat] [data-ld=field-{name}]");
+    visitor
+        .find(Locator::Css(&field("name")))
+        .await
+        .unwrap()
+        .send_keys("Ayşe")
+        .await
+        .unwrap();
+    visitor
+        .find(Locator::Css(&field("email")))
+        .await
+        .unwrap()
+        .send_keys("ayse-at-example")
+        .await
+        .unwrap();
+    visitor
+        .find(Locator::Css("[data-ld=prechat] [data-ld=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    assert_eq!(
+        text_of(&visitor, "[data-ld=prechat] [data-ld=form-error]").await,
+        "Please enter a valid e-mail address."
+    );
+    let email = visitor.find(Locator::Css(&field("email"))).await.unwrap();
+    email.clear().await.unwrap();
+    email.send_keys("ayse@example.com\n").await.unwrap();
+    until(&visitor, "the composer after the pre-chat form", || async {
+        visible(&visitor, "[data-ld=composer]").await
+            && !visible(&visitor, "[data-ld=prechat]").await
+    })
+    .await;
+    let name: Option<String> = sqlx::query_scalar("SELECT name FROM visitors WHERE site_id = $1")
+        .bind(setup.site.id.0)
+        .fetch_one(&setup.app.db)
+        .await
+        .unwrap();
+    assert_eq!(name.as_deref(), Some("Ayşe"));
+
+    // An emoji from the picker goes into the message.
+    visitor
+        .find(Locator::Css("[data-ld=emoji]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    visitor
+        .find(Locator::Css("[data-emoji='👋']"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    say(&visitor, "hello").await;
+    stored_visitor_message(&visitor, 1).await;
+    assert_eq!(setup.stored_bodies().await, vec!["👋hello"]);
+    let conversation = setup.conversation().await;
+
+    // The agent types: the visitor sees it. The agent reads: the message shows read.
+    desk.send_json(&AgentFrame::Typing {
+        conversation_id: conversation,
+        typing: true,
+    })
+    .await;
+    until(&visitor, "the agent typing", || async {
+        text_of(&visitor, "[data-ld=typing]").await == "Ali Agent is typing…"
+    })
+    .await;
+    desk.send_json(&AgentFrame::Seen {
+        conversation_id: conversation,
+        up_to: 1,
+        read: true,
+    })
+    .await;
+    until(&visitor, "the read tick", || async {
+        visitor
+            .find(Locator::Css(
+                "[data-ld=message][data-seq='1'][data-receipt=read]",
+            ))
+            .await
+            .is_ok()
+    })
+    .await;
+
+    // The visitor types: the agent hears it.
+    visitor
+        .find(Locator::Css("[data-ld=composer]"))
+        .await
+        .unwrap()
+        .send_keys("a")
+        .await
+        .unwrap();
+    desk.recv_until(|frame| match frame {
+        livedesk_protocol::frames::ServerFrame::Typing {
+            typing: true,
+            author: livedesk_protocol::chat::Author::Visitor { .. },
+            ..
+        } => Some(()),
+        _ => None,
+    })
+    .await;
+
+    // The agent ends the chat; the visitor rates it.
+    desk.send_json(&AgentFrame::Close {
+        cid: ClientId::new_random(),
+        conversation_id: conversation,
+    })
+    .await;
+    until(&visitor, "the rating", || async {
+        visible(&visitor, "[data-ld=rating]").await
+    })
+    .await;
+    visitor
+        .find(Locator::Css("[data-ld=star][data-score='4']"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    visitor
+        .find(Locator::Css("[data-ld=rating-comment]"))
+        .await
+        .unwrap()
+        .send_keys("Quick, thanks")
+        .await
+        .unwrap();
+    visitor
+        .find(Locator::Css("[data-ld=rate]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    until(&visitor, "the thanks for rating", || async {
+        visible(&visitor, "[data-ld=rated]").await
+    })
+    .await;
+    let rating: (i16, Option<String>) = sqlx::query_as(
+        "SELECT score::int2, comment FROM conversation_ratings WHERE conversation_id = $1",
+    )
+    .bind(conversation.0)
+    .fetch_one(&setup.app.db)
+    .await
+    .unwrap();
+    assert_eq!(rating, (4, Some("Quick, thanks".into())));
+    visitor.close().await.ok();
+}
+
+#[tokio::test]
+async fn proactive_invitations_fire_once_a_session_for_time_and_scroll() {
+    let mut setup = Setup::new().await;
+    let config = r#"data-config='{"proactiveChat":{"enabled":true,"triggers":{"timeOnPage":1},"message":"Need a size tip?"}}'"#;
+    let scroll =
+        r#"data-config='{"proactiveChat":{"enabled":true,"triggers":{"scrollPercentage":50}}}'"#;
+    let tall = r#"<div style="height: 4000px">tall</div>"#;
+    let timed = setup.page("/", "en", "", "", config);
+    let long = setup.page("/long", "en", "", tall, scroll);
+    setup.serve(vec![timed, long]);
+    let driver = Driver::start();
+    let (visitor, _profile) = driver.browser().await;
+    let invite = "const i = document.getElementById('livedesk-root').shadowRoot.querySelector('.ld-invite'); \
+                  return i ? [i.getAttribute('data-trigger'), i.querySelector('.ld-invite-text').textContent].join(': ') : ''";
+
+    visitor.goto(&format!("{}/", setup.host)).await.unwrap();
+    until(&visitor, "the time-on-page invitation", || async {
+        js(&visitor, invite).await == json!("timeOnPage: Need a size tip?")
+    })
+    .await;
+    js(
+        &visitor,
+        "document.getElementById('livedesk-root').shadowRoot.querySelector('.ld-invite-x').click()",
+    )
+    .await;
+    visitor.refresh().await.unwrap();
+    tokio::time::sleep(Duration::from_millis(2500)).await;
+    assert_eq!(js(&visitor, invite).await, json!(""), "once a session");
+
+    visitor.goto(&format!("{}/long", setup.host)).await.unwrap();
+    launcher_root(&visitor).await;
+    assert_eq!(js(&visitor, invite).await, json!(""));
+    js(
+        &visitor,
+        "window.scrollTo(0, document.documentElement.scrollHeight)",
+    )
+    .await;
+    until(&visitor, "the scroll invitation", || async {
+        js(&visitor, invite).await == json!("scrollPercentage: 👋 Need any help?")
+    })
+    .await;
+    // Clicking it opens the chat.
+    js(&visitor, "document.getElementById('livedesk-root').shadowRoot.querySelector('.ld-invite-text').click()").await;
+    assert_eq!(js(&visitor, "return Livedesk.isOpen()").await, json!(true));
+    visitor.close().await.ok();
+}
+
+#[tokio::test]
+async fn a_turkish_page_on_a_360_px_phone_gets_a_turkish_full_screen_widget() {
+    let mut setup = Setup::new().await;
+    let page = setup.page("/", "tr", "", "", "");
+    setup.serve(vec![page]);
+    let driver = Driver::start();
+    let (visitor, _profile) = driver.browser_sized(360, 740).await;
+    visitor.goto(&format!("{}/", setup.host)).await.unwrap();
+    let shadow = launcher_root(&visitor).await;
+    let launcher = shadow.find(Locator::Css(".ld-launcher")).await.unwrap();
+    assert_eq!(
+        launcher.attr("aria-label").await.unwrap().as_deref(),
+        Some("Canlı desteği aç")
+    );
+
+    // Keyboard: the launcher takes focus and opens with Enter; focus moves into the chat.
+    launcher.send_keys("\u{E007}").await.unwrap();
+    let frame = widget_frame(&shadow).await;
+    let width = js(&visitor, "return document.documentElement.clientWidth").await;
+    let rect = frame.rectangle().await.unwrap();
+    assert_eq!(
+        json!(rect.2 as i64),
+        width,
+        "the panel fills the phone's width"
+    );
+    frame.enter_frame().await.unwrap();
+    let composer = visitor
+        .wait()
+        .for_element(Locator::Css("[data-ld=composer]"))
+        .await
+        .unwrap();
+    assert_eq!(
+        composer.attr("placeholder").await.unwrap().as_deref(),
+        Some("Mesajınızı yazın…")
+    );
+    until(&visitor, "focus in the composer", || async {
+        js(
+            &visitor,
+            "return document.activeElement && document.activeElement.getAttribute('data-ld')",
+        )
+        .await
+            == json!("composer")
+    })
+    .await;
+    say(&visitor, "merhaba").await;
+    stored_visitor_message(&visitor, 1).await;
+    // Escape closes the panel and gives the focus back to the launcher.
+    visitor
+        .active_element()
+        .await
+        .unwrap()
+        .send_keys("\u{E00C}")
+        .await
+        .unwrap();
+    visitor.enter_parent_frame().await.unwrap();
+    until(&visitor, "the panel to close", || async {
+        js(&visitor, "return Livedesk.isOpen()").await == json!(false)
+    })
+    .await;
+    visitor.close().await.ok();
+}
