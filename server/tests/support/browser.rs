@@ -9,6 +9,8 @@ use axum::routing::get;
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::json;
 
+use super::free_port;
+
 /// A chromedriver of this test's own.
 pub struct Driver {
     child: Child,
