@@ -8,10 +8,12 @@
 //! - `run` (with `demo`, `leftovers`): the whole product on one machine, for trying it out.
 //! - `test`: every test against a throwaway PostgreSQL.
 //! - `bench`: the realtime core under load (with `livedesk-loadgen`), figures into
-//!   `docs/benchmarks.md`.
+//!   `docs/benchmarks.md`; `bench_widget`: the widget's weight and launcher time
+//!   (`bench-widget`), into the same file.
 //! - `paths`, `process`: where things live, how programs are started and stopped.
 
 mod bench;
+mod bench_widget;
 mod demo;
 mod leftovers;
 mod paths;
@@ -34,7 +36,9 @@ usage: cargo xtask <command>
                          a demo page and the dashboard (Ctrl-C stops everything)
   test [ARGS…]           install what is missing, then run every test; ARGS go to `cargo test`
   setup                  only install what is missing
-  build-web [--out DIR]  build the widget and the dashboard into DIR (default target/web)";
+  build-web [--out DIR]  build the widget and the dashboard into DIR (default target/web)
+  bench-widget           the widget's gzip sizes, requests and launcher time in headless
+                         Chromium, into docs/benchmarks.md";
 
 fn usage() -> String {
     format!("{USAGE_HEAD}\n{}", bench::FLAGS)
@@ -82,6 +86,7 @@ fn dispatch(args: &[String]) -> Result<u8> {
         ("run", [flag]) if flag == "--release" => run::run(true).map(|()| 0),
         ("test", rest) => test::test(rest).map(|code| u8::try_from(code).unwrap_or(1)),
         ("bench", rest) => bench::bench(rest).map(|()| 0),
+        ("bench-widget", []) => bench_widget::bench_widget().map(|()| 0),
         ("help" | "--help" | "-h", _) => {
             println!("{}", usage());
             Ok(0)

@@ -59,6 +59,12 @@ impl Driver {
         args.push(format!("--window-size={width},{height}"));
         args.push(format!("--user-data-dir={}", profile.path.display()));
         let mut options = json!({ "args": args });
+        if width < 500 {
+            // Desktop Chromium keeps windows at least 500 px wide: a phone is emulated.
+            options["mobileEmulation"] = json!({
+                "deviceMetrics": {"width": width, "height": height, "pixelRatio": 2.0}
+            });
+        }
         if let Ok(binary) = std::env::var("CHROMIUM") {
             options["binary"] = json!(binary);
         }
