@@ -200,3 +200,139 @@ mod tests {
         assert_eq!(check_custom_data(&many), Err(ContactError::CustomData));
     }
 }
+
+/// Largest file a visitor may upload, in bytes (10 MB).
+pub const MAX_UPLOAD_BYTES: usize = 10 * 1024 * 1024;
+/// Longest file name kept, in characters.
+pub const MAX_FILE_NAME_CHARS: usize = 200;
+
+/// The kinds of file a visitor may upload, told by their first bytes, never by their name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum FileKind {
+    #[serde(rename = "image/png")]
+    Png,
+    #[serde(rename = "image/jpeg")]
+    Jpeg,
+    #[serde(rename = "image/gif")]
+    Gif,
+    #[serde(rename = "image/webp")]
+    Webp,
+    #[serde(rename = "application/pdf")]
+    Pdf,
+}
+
+impl FileKind {
+    /// The kind the content is, from its magic bytes; `None` for anything else.
+    pub fn sniff(bytes: &[u8]) -> Option<Self> {
+        match bytes {
+            [0x89, b'P', b'N', b'G', 0x0d, 0x0a, 0x1a, 0x0a, ..] => Some(Self::Png),
+            [0xff, 0xd8, 0xff, ..] => Some(Self::Jpeg),
+            [b'G', b'I', b'F', b'8', b'7' | b'9', b'a', ..] => Some(Self::Gif),
+            [
+                b'R',
+                b'I',
+                b'F',
+                b'F',
+                _,
+                _,
+                _,
+                _,
+                b'W',
+                b'E',
+                b'B',
+                b'P',
+                ..,
+            ] => Some(Self::Webp),
+            [b'%', b'P', b'D', b'F', b'-', ..] => Some(Self::Pdf),
+            _ => None,
+        }
+    }
+
+    pub fn mime(self) -> &'static str {
+        match self {
+            Self::Png => "image/png",
+            Self::Jpeg => "image/jpeg",
+            Self::Gif => "image/gif",
+            Self::Webp => "image/webp",
+            Self::Pdf => "application/pdf",
+        }
+    }
+
+    pub fn from_mime(mime: &str) -> Option<Self> {
+        [Self::Png, Self::Jpeg, Self::Gif, Self::Webp, Self::Pdf]
+            .into_iter()
+            .find(|k| k.mime() == mime)
+    }
+
+    pub fn is_image(self) -> bool {
+        self != Self::Pdf
+    }
+}
+
+/// A file name as shown: the last path segment, without control characters or quotes,
+/// trimmed, at most [`MAX_FILE_NAME_CHARS`]; `file` when nothing is left.
+pub fn clean_file_name(raw: &str) -> String {
+    let last = raw.rsplit(['/', '\\']).next().unwrap_or_default();
+    let cleaned: String = last
+        .chars()
+        .filter(|c| !c.is_control() && !matches!(c, '"' | '<' | '>'))
+        .take(MAX_FILE_NAME_CHARS)
+        .collect();
+    let cleaned = cleaned.trim();
+    if cleaned.is_empty() {
+        "file".into()
+    } else {
+        cleaned.into()
+    }
+}
+
+/// `POST /api/v1/visitor/files` answers with the stored file.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UploadedFile {
+    pub id: uuid::Uuid,
+    pub name: String,
+    pub mime: FileKind,
+    pub size_bytes: u64,
+    /// Where the visitor (with the visitor token) and the site's agents (with their access
+    /// token) download it.
+    pub url: String,
+}
+
+/// The text of the message that shares a file: `📎 <name>` and its address on its own line.
+pub fn file_message_body(file: &UploadedFile) -> String {
+    format!("📎 {}\n{}", file.name, file.url)
+}
+
+#[cfg(test)]
+mod file_tests {
+    use super::*;
+
+    #[test]
+    fn files_are_told_by_their_content() {
+        let cases: [(&[u8], Option<FileKind>); 8] = [
+            (b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR", Some(FileKind::Png)),
+            (b"\xff\xd8\xff\xe0\0\x10JFIF", Some(FileKind::Jpeg)),
+            (b"GIF89a\x01\0", Some(FileKind::Gif)),
+            (b"RIFF\x24\0\0\0WEBPVP8 ", Some(FileKind::Webp)),
+            (b"%PDF-1.7\n", Some(FileKind::Pdf)),
+            (b"MZ\x90\0 an exe named photo.png", None),
+            (b"<html><script>alert(1)</script>", None),
+            (b"", None),
+        ];
+        for (bytes, kind) in cases {
+            assert_eq!(FileKind::sniff(bytes), kind, "{bytes:?}");
+        }
+    }
+
+    #[test]
+    fn file_names_lose_paths_and_markup() {
+        assert_eq!(
+            clean_file_name("C:\\Users\\ada\\receipt.pdf"),
+            "receipt.pdf"
+        );
+        assert_eq!(clean_file_name("../../etc/passwd"), "passwd");
+        assert_eq!(clean_file_name("<b>\"x\".png"), "bx.png");
+        assert_eq!(clean_file_name("  \n "), "file");
+        assert_eq!(clean_file_name(&"a".repeat(300)).chars().count(), 200);
+    }
+}

@@ -22,6 +22,8 @@ pub struct Config {
     pub jwt_secret: SecretString,
     /// Built widget and dashboard files (`LIVEDESK_WEB_DIR`).
     pub web_dir: PathBuf,
+    /// Where uploaded files are kept, under `uploads/<site id>/` (`LIVEDESK_DATA_DIR`).
+    pub data_dir: PathBuf,
     pub access_token_ttl: Duration,
     pub refresh_token_ttl: Duration,
     pub visitor_token_ttl: Duration,
@@ -91,9 +93,14 @@ impl Config {
             src.get("LIVEDESK_WEB_DIR")
                 .unwrap_or_else(|| "target/web".into()),
         );
+        let data_dir = PathBuf::from(
+            src.get("LIVEDESK_DATA_DIR")
+                .unwrap_or_else(|| ".livedesk/data".into()),
+        );
         Ok(Self {
             bind,
             public_url,
+            data_dir,
             database_url: database_url.into(),
             redis_url: redis_url.into(),
             jwt_secret: jwt_secret.into(),

@@ -57,7 +57,7 @@ async fn frame(
     // `https:` images: the site's agent avatar (`agentAvatar`) may live on the site's own host.
     let csp = format!(
         "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; \
-         img-src 'self' data: https:; connect-src 'self' {ws_origin}; frame-ancestors {ancestors}"
+         img-src 'self' data: blob: https:; connect-src 'self' {ws_origin}; frame-ancestors {ancestors}"
     );
     let mut response = Html(page).into_response();
     let headers = response.headers_mut();

@@ -947,3 +947,57 @@ async fn a_turkish_page_on_a_360_px_phone_gets_a_turkish_full_screen_widget() {
     .await;
     visitor.close().await.ok();
 }
+
+#[tokio::test]
+async fn a_visitor_shares_an_image_with_a_preview_and_a_fake_one_is_refused_with_a_reason() {
+    let mut setup = Setup::new().await;
+    let page = setup.page("/", "en", "", "", "");
+    setup.serve(vec![page]);
+    let files = support::browser::tempdir::Dir::new();
+    let real = files.path.join("pixel.png");
+    std::fs::write(&real, PIXEL_PNG).unwrap();
+    let fake = files.path.join("totally-a-photo.png");
+    std::fs::write(&fake, b"MZ\x90\0 this is a program, not a picture").unwrap();
+    let driver = Driver::start();
+    let (visitor, _profile) = driver.browser().await;
+    visitor.goto(&format!("{}/", setup.host)).await.unwrap();
+    open_widget(&visitor).await;
+
+    let input = visitor
+        .find(Locator::Css("[data-ld=file-input]"))
+        .await
+        .unwrap();
+    input.send_keys(&fake.display().to_string()).await.unwrap();
+    until(&visitor, "the refusal of the fake image", || async {
+        text_of(&visitor, "[data-ld=status]")
+            .await
+            .starts_with("only images (PNG, JPEG, GIF, WebP) and PDF files can be sent")
+    })
+    .await;
+    assert!(
+        setup.stored_bodies().await.is_empty(),
+        "no message for a refused file"
+    );
+
+    let input = visitor
+        .find(Locator::Css("[data-ld=file-input]"))
+        .await
+        .unwrap();
+    input.send_keys(&real.display().to_string()).await.unwrap();
+    stored_visitor_message(&visitor, 1).await;
+    let preview = js(&visitor, "const i = document.querySelector('[data-ld=message][data-seq=\"1\"] img[data-ld=preview]'); return i ? i.complete && i.naturalWidth : null").await;
+    assert_eq!(preview, json!(1), "the image is shown in the chat");
+    let bodies = setup.stored_bodies().await;
+    assert!(
+        bodies.len() == 1 && bodies[0].starts_with("📎 pixel.png\n/api/v1/files/"),
+        "{bodies:?}"
+    );
+    assert!(
+        !visible(&visitor, "[data-ld=status]").await,
+        "no error left on screen"
+    );
+    visitor.close().await.ok();
+}
+
+/// A 1 × 1 PNG.
+const PIXEL_PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0\x1f\x15\xc4\x89\0\0\0\rIDATx\x9cc\xf8\xff\xff?\0\x05\xfe\x02\xfe\xa7\x35\x81\x84\0\0\0\0IEND\xaeB`\x82";

@@ -156,6 +156,8 @@ fn listeners(me: &Weak<RefCell<Widget>>, window: &Window, view: &View) -> Vec<Li
         Listener::new(&view.rating.send, "click", on(|w, _| w.send_rating())),
         Listener::new(&view.emoji, "click", on(|w, _| w.toggle_emoji())),
         Listener::new(&view.emoji_grid, "click", on(|w, e| w.on_emoji(&e))),
+        Listener::new(&view.attach, "click", on(|w, _| w.view.file_input.click())),
+        Listener::new(&view.file_input, "change", on(|w, _| w.on_file_chosen())),
         Listener::new(&view.voice, "click", on(|w, _| w.request_call("voice"))),
         Listener::new(&view.video, "click", on(|w, _| w.request_call("video"))),
         Listener::new(window, "visibilitychange", on(|w, _| w.mark_seen())),
@@ -382,21 +384,21 @@ impl Widget {
     fn send_draft(&mut self) {
         self.stop_typing();
         let draft = self.view.take_draft();
-        if !self.send_text(&draft) {
+        if self.send_text(&draft).is_none() {
             self.view.composer.set_value(&draft);
         }
         self.view.focus_composer();
     }
 
     /// Shows `raw` as pending and sends it when the socket is live (or after the next
-    /// hello). False when there is nothing to send.
-    pub(crate) fn send_text(&mut self, raw: &str) -> bool {
+    /// hello). `None` when there is nothing to send.
+    pub(crate) fn send_text(&mut self, raw: &str) -> Option<ClientId> {
         let body = match MessageBody::parse(raw) {
             Ok(body) => body.into_string(),
-            Err(MessageBodyError::Empty) => return false,
+            Err(MessageBodyError::Empty) => return None,
             Err(MessageBodyError::TooLong) => {
                 self.view.set_status(Some(self.texts.too_long));
-                return false;
+                return None;
             }
             // Control characters are not something a visitor means to send.
             Err(MessageBodyError::ControlCharacter) => raw
@@ -412,7 +414,7 @@ impl Widget {
             body,
             start: self.chat_request(),
         });
-        true
+        Some(cid)
     }
 
     pub(crate) fn send_frame(&self, frame: &VisitorFrame) {

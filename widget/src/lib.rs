@@ -18,7 +18,8 @@
 //! - [`dom`]: listeners and timers that clean up when dropped.
 //! - [`flows`]: the desk's state, the forms, typing, receipts, rating and page tracking.
 //! - [`panels`]: the DOM of the parts around the conversation (cards, forms, emoji).
-//! - [`config`]: the site's settings the loader passes on; [`rest`]: the REST calls.
+//! - [`config`]: the site's settings the loader passes on; [`rest`]: the REST calls;
+//!   [`upload`]: sharing an image or a PDF.
 
 pub mod app;
 pub mod config;
@@ -32,6 +33,7 @@ pub mod session;
 pub mod socket;
 pub mod texts;
 pub mod transcript;
+pub mod upload;
 pub mod view;
 pub mod wire;
 

@@ -53,3 +53,50 @@ async fn send(path: &str, token: &str, json: &str) -> Result<Response, JsValue> 
         .await?
         .dyn_into()
 }
+
+/// What the widget keeps of `UploadedFile`.
+pub struct Uploaded {
+    pub id: String,
+    pub name: String,
+    pub url: String,
+}
+
+/// `POST /api/v1/visitor/files?name=…` with the file as the body.
+pub async fn upload_file(
+    token: &str,
+    name: &str,
+    file: &web_sys::Blob,
+) -> Result<Uploaded, Failure> {
+    let init = RequestInit::new();
+    init.set_method("POST");
+    init.set_body(file);
+    let path = format!(
+        "/api/v1/visitor/files?name={}",
+        String::from(js_sys::encode_uri_component(name))
+    );
+    let response = async {
+        let request = Request::new_with_str_and_init(&path, &init)?;
+        request
+            .headers()
+            .set("authorization", &format!("Bearer {token}"))?;
+        let window = web_sys::window().ok_or(JsValue::NULL)?;
+        JsFuture::from(window.fetch_with_request(&request))
+            .await?
+            .dyn_into::<Response>()
+    }
+    .await
+    .map_err(|_| None)?;
+    let answer = match response.json() {
+        Ok(promise) => JsFuture::from(promise).await.unwrap_or(JsValue::NULL),
+        Err(_) => JsValue::NULL,
+    };
+    if !response.ok() {
+        return Err(wire::refusal(&answer).map(|r| r.message));
+    }
+    use crate::wire::Json;
+    let text = |k: &str| answer.field(k).and_then(|v| v.string());
+    match (text("id"), text("name"), text("url")) {
+        (Some(id), Some(name), Some(url)) => Ok(Uploaded { id, name, url }),
+        _ => Err(None),
+    }
+}

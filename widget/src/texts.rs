@@ -84,6 +84,10 @@ pub struct Texts {
     pub receipt_sent: &'static str,
     pub receipt_delivered: &'static str,
     pub receipt_read: &'static str,
+    pub attach: &'static str,
+    pub uploading: &'static str,
+    pub file_too_large: &'static str,
+    pub file_kind: &'static str,
 }
 
 static EN: Texts = Texts {
@@ -135,6 +139,10 @@ static EN: Texts = Texts {
     receipt_sent: "Sent",
     receipt_delivered: "Delivered",
     receipt_read: "Read",
+    attach: "Attach a file",
+    uploading: "Sending the file…",
+    file_too_large: "This file is larger than 10 MB.",
+    file_kind: "Only images (PNG, JPEG, GIF, WebP) and PDF files can be sent.",
 };
 
 static TR: Texts = Texts {
@@ -186,6 +194,10 @@ static TR: Texts = Texts {
     receipt_sent: "Gönderildi",
     receipt_delivered: "İletildi",
     receipt_read: "Okundu",
+    attach: "Dosya ekle",
+    uploading: "Dosya gönderiliyor…",
+    file_too_large: "Bu dosya 10 MB'tan büyük.",
+    file_kind: "Yalnızca resim (PNG, JPEG, GIF, WebP) ve PDF dosyaları gönderilebilir.",
 };
 
 /// A duration as a visitor reads it: `1 min 30 s`, `10 h 30 min`, `2 d 3 h` (`1 dk 30 sn`,

@@ -19,6 +19,7 @@ use crate::wire::{ChatMessage, Sender};
 const CLOSE_ICON: &str = r#"<svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true"><path d="M6 6l12 12M18 6L6 18" stroke="currentColor" stroke-width="2" stroke-linecap="round"/></svg>"#;
 const PHONE_ICON: &str = r#"<svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true"><path d="M6.6 10.8a15.1 15.1 0 006.6 6.6l2.2-2.2a1 1 0 011-.25 11.4 11.4 0 003.6.57 1 1 0 011 1V20a1 1 0 01-1 1A17 17 0 013 4a1 1 0 011-1h3.5a1 1 0 011 1c0 1.25.2 2.45.57 3.57a1 1 0 01-.25 1z" fill="currentColor"/></svg>"#;
 const VIDEO_ICON: &str = r#"<svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true"><path d="M17 10.5V7a1 1 0 00-1-1H4a1 1 0 00-1 1v10a1 1 0 001 1h12a1 1 0 001-1v-3.5l4 4v-11z" fill="currentColor"/></svg>"#;
+const ATTACH_ICON: &str = r#"<svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true"><path d="M16.5 6.5v10a4.5 4.5 0 01-9 0V5a3 3 0 016 0v10.5a1.5 1.5 0 01-3 0V6.5H9v9a3 3 0 006 0V5a4.5 4.5 0 00-9 0v11.5a6 6 0 0012 0v-10z" fill="currentColor"/></svg>"#;
 const SEND_ICON: &str = r#"<svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true"><path d="M3.4 20.4l17.45-7.48a1 1 0 000-1.84L3.4 3.6a.99.99 0 00-1.39.91L2 9.12c0 .5.37.93.87.99L17 12 2.87 13.88c-.5.07-.87.5-.87 1l.01 4.61c0 .71.73 1.2 1.39.91z" fill="currentColor"/></svg>"#;
 
 pub struct View {
@@ -41,6 +42,8 @@ pub struct View {
     pub composer_row: Element,
     pub emoji: Element,
     pub emoji_grid: Element,
+    pub attach: Element,
+    pub file_input: web_sys::HtmlInputElement,
     pub composer: HtmlTextAreaElement,
     pub send: Element,
     pub close: Element,
@@ -185,6 +188,32 @@ impl View {
             ],
         )?;
         emoji.set_text_content(Some("🙂"));
+        let attach = element(
+            doc,
+            "button",
+            &[
+                ("type", "button"),
+                ("class", "ld-send"),
+                ("data-ld", "attach"),
+                ("aria-label", texts.attach),
+            ],
+        )?;
+        attach.set_inner_html(ATTACH_ICON);
+        let file_input: web_sys::HtmlInputElement = element(
+            doc,
+            "input",
+            &[
+                ("type", "file"),
+                ("data-ld", "file-input"),
+                (
+                    "accept",
+                    "image/png,image/jpeg,image/gif,image/webp,application/pdf",
+                ),
+                ("hidden", ""),
+                ("tabindex", "-1"),
+            ],
+        )?
+        .unchecked_into();
         let placeholder = params.placeholder.as_deref().unwrap_or(texts.placeholder);
         let composer: HtmlTextAreaElement = element(
             doc,
@@ -209,7 +238,7 @@ impl View {
             ],
         )?;
         send.set_inner_html(SEND_ICON);
-        form.append_with_node_3(&emoji, &composer, &send)?;
+        form.append_with_node_5(&emoji, &attach, &file_input, &composer, &send)?;
 
         app.append_with_node_4(&header, &status, &notices, &list)?;
         app.append_with_node_4(&typing, &prechat.root, &emoji_grid, &form)?;
@@ -234,6 +263,8 @@ impl View {
             composer_row: form,
             emoji,
             emoji_grid,
+            attach,
+            file_input,
             composer,
             send,
             close,
@@ -339,6 +370,38 @@ impl View {
         )?;
         el.set_text_content(Some(body));
         Ok(el)
+    }
+
+    /// Puts a preview of a shared file on the pending message `cid`: the image itself, or
+    /// the file's name for a PDF.
+    pub fn attach_preview(&self, cid: ClientId, url: Option<&str>, name: &str) {
+        let Some(el) = self.pending.get(&cid) else {
+            return;
+        };
+        let preview = match url {
+            Some(url) => element(
+                &self.doc,
+                "img",
+                &[
+                    ("class", "ld-preview"),
+                    ("data-ld", "preview"),
+                    ("src", url),
+                    ("alt", name),
+                ],
+            ),
+            None => element(
+                &self.doc,
+                "span",
+                &[("class", "ld-preview ld-pdf"), ("data-ld", "preview")],
+            ),
+        };
+        if let Ok(preview) = preview {
+            if url.is_none() {
+                preview.set_text_content(Some(&format!("PDF · {name}")));
+            }
+            let _ = el.append_child(&preview);
+            self.scroll_to_end();
+        }
     }
 
     /// Marks the visitor's stored messages as delivered or read by the agents.

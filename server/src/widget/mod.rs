@@ -1,10 +1,11 @@
 //! What the widget's frame asks of the server besides its socket: the visitor's contact
 //! details (pre-chat form, `Livedesk.updateVisitor`) and the offline form, whose messages
-//! the site's agents list.
+//! the site's agents list, and the files visitors share in the chat.
 //!
 //! The frame is served from this origin, so these routes need no CORS; the visitor proves
 //! who they are with their visitor token (`Authorization: Bearer <visitor token>`).
 
+pub mod files;
 pub mod offline;
 pub mod profile;
 
@@ -21,6 +22,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .merge(profile::router())
         .merge(offline::router())
+        .merge(files::router())
 }
 
 /// The visitor making a request, from `Authorization: Bearer <visitor token>`, whose site

@@ -25,5 +25,6 @@ mod tenancy;
 mod transfer;
 mod visitor_session;
 mod visitors;
+mod widget_files;
 mod widget_forms;
 mod widget_status;

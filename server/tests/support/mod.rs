@@ -155,6 +155,13 @@ impl TestNode {
             ("LIVEDESK_JWT_SECRET", JWT_SECRET.into()),
             ("LIVEDESK_WEB_DIR", web_dir().display().to_string()),
             (
+                "LIVEDESK_DATA_DIR",
+                std::env::temp_dir()
+                    .join(format!("livedesk-test-data-{}", Uuid::new_v4().simple()))
+                    .display()
+                    .to_string(),
+            ),
+            (
                 "LIVEDESK_ACCESS_TOKEN_TTL_SECS",
                 settings.access_ttl_secs.to_string(),
             ),
