@@ -1001,3 +1001,54 @@ async fn a_visitor_shares_an_image_with_a_preview_and_a_fake_one_is_refused_with
 
 /// A 1 × 1 PNG.
 const PIXEL_PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0\x1f\x15\xc4\x89\0\0\0\rIDATx\x9cc\xf8\xff\xff?\0\x05\xfe\x02\xfe\xa7\x35\x81\x84\0\0\0\0IEND\xaeB`\x82";
+
+#[tokio::test]
+async fn the_widget_says_it_is_reconnecting_when_the_server_goes_away_and_loses_nothing() {
+    let mut setup = Setup::new().await;
+    let page = setup.page("/", "en", "", "", "");
+    setup.serve(vec![page]);
+    let driver = Driver::start();
+    let (visitor, _profile) = driver.browser().await;
+    visitor.goto(&format!("{}/", setup.host)).await.unwrap();
+    open_widget(&visitor).await;
+    say(&visitor, "first").await;
+    stored_visitor_message(&visitor, 1).await;
+
+    // The server goes away: the widget says so, and keeps what the visitor writes.
+    let Setup { app, .. } = &mut setup;
+    let addr = app.node.addr;
+    let settings = support::NodeSettings {
+        database_url: app.settings.database_url.clone(),
+        redis_url: app.settings.redis_url.clone(),
+        access_ttl_secs: app.settings.access_ttl_secs,
+    };
+    let gone = std::mem::replace(&mut app.node, support::TestNode::start(&settings).await);
+    gone.stop().await;
+    until(&visitor, "the reconnecting notice", || async {
+        visible(&visitor, "[data-ld=status]").await
+            && text_of(&visitor, "[data-ld=status]").await == "Reconnecting…"
+    })
+    .await;
+    say(&visitor, "written while offline").await;
+    assert!(
+        visitor
+            .find(Locator::Css("[data-ld=message][data-state=pending]"))
+            .await
+            .is_ok(),
+        "shown as not yet sent"
+    );
+
+    // It comes back at the same address: the message is sent once, the notice goes.
+    let back = support::TestNode::start_at(&settings, addr).await;
+    stored_visitor_message(&visitor, 2).await;
+    until(&visitor, "the notice to go", || async {
+        !visible(&visitor, "[data-ld=status]").await
+    })
+    .await;
+    assert_eq!(
+        setup.stored_bodies().await,
+        vec!["first", "written while offline"]
+    );
+    back.stop().await;
+    visitor.close().await.ok();
+}

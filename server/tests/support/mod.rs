@@ -148,8 +148,13 @@ pub struct TestNode {
 
 impl TestNode {
     pub async fn start(settings: &NodeSettings) -> Self {
+        Self::start_at(settings, "127.0.0.1:0".parse().unwrap()).await
+    }
+
+    /// A node bound to `addr` (e.g. the address of a node that stopped, to come back).
+    pub async fn start_at(settings: &NodeSettings, addr: SocketAddr) -> Self {
         let source = Settings(vec![
-            ("LIVEDESK_BIND", "127.0.0.1:0".into()),
+            ("LIVEDESK_BIND", addr.to_string()),
             ("DATABASE_URL", settings.database_url.clone()),
             ("REDIS_URL", settings.redis_url.clone()),
             ("LIVEDESK_JWT_SECRET", JWT_SECRET.into()),
