@@ -39,7 +39,7 @@
   let ready = false;
   let unread = 0;
   let visitorId = null;
-  let host, shadow, wrap, launcher, badge, panel, frame, invite;
+  let host, shadow, wrap, launcher, badge, panel, frame;
   const cleanups = [];
   const listen = (target, kind, fn, opt) => {
     target.addEventListener(kind, fn, opt);
@@ -191,52 +191,23 @@
     }
   };
 
-  // Proactive invitations: each trigger fires at most once a session (of the tab).
+  // Proactive invitations live in proactive.js, loaded only for sites that use them; it
+  // gets what it needs through a property of window.Livedesk that is not enumerable.
   const pc = cfg.proactiveChat || {};
-  const triggers = pc.enabled ? pc.triggers || {} : {};
-  const fire = (name) => {
-    if (opened || !wrap || store('p:' + name)) return;
-    store('p:' + name, '1');
-    if (invite) return;
-    invite = d.createElement('div');
-    invite.className = 'ld-invite';
-    invite.setAttribute('role', 'status');
-    invite.setAttribute('data-trigger', name);
-    const text = d.createElement('button');
-    text.type = 'button';
-    text.className = 'ld-invite-text';
-    text.textContent = pc.message || (lang === 'tr' ? '👋 Yardıma ihtiyacınız var mı?' : '👋 Need any help?');
-    text.onclick = () => setOpen(true);
-    const x = d.createElement('button');
-    x.type = 'button';
-    x.className = 'ld-invite-x';
-    x.setAttribute('aria-label', t.dismiss);
-    x.textContent = '×';
-    x.onclick = hideInvite;
-    invite.append(text, x);
-    wrap.appendChild(invite);
-    emit('proactive', { trigger: name, message: text.textContent });
-  };
-  const hideInvite = () => { if (invite) invite.remove(); invite = null; };
+  let invite = null; // the open invitation's hide function
   const proactive = () => {
-    const start = Date.now();
-    if (triggers.timeOnPage > 0) later(triggers.timeOnPage * 1000, () => fire('timeOnPage'));
-    if (triggers.scrollPercentage > 0) {
-      listen(w, 'scroll', () => {
-        const max = d.documentElement.scrollHeight - w.innerHeight;
-        if (max > 0 && (w.scrollY / max) * 100 >= triggers.scrollPercentage) fire('scrollPercentage');
-      }, { passive: true });
-    }
-    if (triggers.exitIntent) {
-      listen(d, 'mouseout', (e) => { if (!e.relatedTarget && e.clientY <= 0) fire('exitIntent'); });
-    }
-    if (triggers.pageVisibility) {
-      listen(d, 'visibilitychange', () => { if (!d.hidden && Date.now() - start > 1000) fire('pageVisibility'); });
-    }
-    if (triggers.idle > 0) {
-      every(1000, () => { if (Date.now() - lastInput >= triggers.idle * 1000) fire('idle'); });
-    }
+    if (!pc.enabled) return;
+    Object.defineProperty(api, '_p', {
+      value: { pc, lang, shadow, wrap, store, emit, listen, every, later,
+        open: () => setOpen(true), isOpen: () => opened, lastInput: () => lastInput,
+        shown: (hide) => { invite = hide; } },
+    });
+    const s = d.createElement('script');
+    s.src = origin + '/widget/proactive.js';
+    s.async = true;
+    d.head.appendChild(s);
   };
+  const hideInvite = () => { if (invite) invite(); invite = null; };
 
   const svg = (path, cls) => {
     const ns = 'http://www.w3.org/2000/svg';
@@ -251,19 +222,16 @@
   };
 
   const CSS = `:host{all:initial}
-.ld-launcher,.ld-panel,.ld-invite{position:fixed;right:20px;z-index:var(--ld-z)}
-.ld-left .ld-launcher,.ld-left .ld-panel,.ld-left .ld-invite{right:auto;left:20px}
+.ld-launcher,.ld-panel{position:fixed;right:20px;z-index:var(--ld-z)}
+.ld-left .ld-launcher,.ld-left .ld-panel{right:auto;left:20px}
 .ld-launcher{bottom:20px;width:60px;height:60px;padding:0;border:0;border-radius:50%;background:var(--ld-primary);color:var(--ld-on);box-shadow:0 4px 16px rgba(0,0,0,.25);cursor:pointer;display:flex;align-items:center;justify-content:center}
-.ld-launcher:focus-visible,.ld-invite button:focus-visible{outline:3px solid var(--ld-primary);outline-offset:3px}
+.ld-launcher:focus-visible{outline:3px solid var(--ld-primary);outline-offset:3px}
 .ld-launcher svg{width:28px;height:28px;fill:currentColor}
 .ld-open .ld-i-chat,.ld-i-x{display:none}.ld-open .ld-i-x{display:block}
 .ld-badge{position:absolute;top:-3px;right:-3px;min-width:20px;height:20px;padding:0 5px;box-sizing:border-box;border-radius:10px;background:#dc2626;color:#fff;font:600 12px/20px system-ui,sans-serif;text-align:center}
 .ld-badge[hidden]{display:none}
 .ld-panel{bottom:92px;width:370px;height:580px;max-height:calc(100vh - 112px);border-radius:16px;overflow:hidden;background:#fff;box-shadow:0 12px 48px rgba(0,0,0,.25);display:none}
 .ld-open .ld-panel{display:block}
-.ld-invite{bottom:92px;display:flex;align-items:flex-start;max-width:280px;background:#fff;color:#111827;border-radius:12px;box-shadow:0 6px 24px rgba(0,0,0,.2);font:14px/1.4 system-ui,sans-serif}
-.ld-invite button{font:inherit;color:inherit;background:none;border:0;cursor:pointer}
-.ld-invite-text{padding:12px 4px 12px 14px;text-align:left}.ld-invite-x{padding:6px 10px;font-size:18px}
 iframe{display:block;width:100%;height:100%;border:0}
 @media (max-width:480px){.ld-panel,.ld-left .ld-panel{inset:0;width:100%;height:100%;max-height:none;border-radius:0}.ld-open .ld-launcher{display:none}}
 @media (prefers-reduced-motion:no-preference){.ld-launcher{transition:transform .15s}.ld-launcher:hover{transform:scale(1.06)}}`;

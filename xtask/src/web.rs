@@ -82,6 +82,7 @@ fn build_app(app: &App, web: &Path) -> Result<()> {
         .arg(&out)
         .arg(&optimised))?;
     copy_dir(&paths::root().join(app.dir).join("static"), &out)?;
+    strip_scripts(&out)?;
 
     fs::File::create(&stamp)?.set_modified(started)?;
     println!("build-web: {} → {}", app.package, out.display());
@@ -144,6 +145,46 @@ fn newest(path: &Path) -> Option<SystemTime> {
         .max()
 }
 
+/// The hand-written scripts (`*.js` but wasm-bindgen's glue) without their comment lines
+/// and indentation: the loader is weighed in gzip bytes on every host page.
+fn strip_scripts(dir: &Path) -> Result<()> {
+    for entry in fs::read_dir(dir)?.flatten() {
+        let path = entry.path();
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name.ends_with(".js") && !name.starts_with("livedesk_") {
+            let text = fs::read_to_string(&path)?;
+            fs::write(&path, strip_js(&text))?;
+        }
+    }
+    Ok(())
+}
+
+/// Drops blank lines, lines that are only a `//` comment, `/* … */` comments that start a
+/// line (but keeps `/*! … */`), and leading white space. Line-based on purpose, and so
+/// safe only for scripts whose template literals have no line starting with `//` or `/*`
+/// (the widget's scripts, whose only template literals are CSS).
+pub fn strip_js(source: &str) -> String {
+    let mut out = String::with_capacity(source.len());
+    let mut in_comment = false;
+    for line in source.lines() {
+        let line = line.trim();
+        if in_comment {
+            in_comment = !line.contains("*/");
+            continue;
+        }
+        if line.starts_with("/*") && !line.starts_with("/*!") {
+            in_comment = !line.contains("*/");
+            continue;
+        }
+        if line.is_empty() || line.starts_with("//") {
+            continue;
+        }
+        out.push_str(line);
+        out.push('\n');
+    }
+    out
+}
+
 fn copy_dir(from: &Path, to: &Path) -> Result<()> {
     let Ok(entries) = fs::read_dir(from) else {
         return Ok(()); // no static files (yet)
@@ -159,4 +200,18 @@ fn copy_dir(from: &Path, to: &Path) -> Result<()> {
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::strip_js;
+
+    #[test]
+    fn scripts_lose_comment_lines_and_indentation_only() {
+        let source = "/*! keep */\n  // gone\n  /* gone\n     too */\n  const url = 'http://x/y'; // kept\n\n  a();\n";
+        assert_eq!(
+            strip_js(source),
+            "/*! keep */\nconst url = 'http://x/y'; // kept\na();\n"
+        );
+    }
 }
