@@ -336,3 +336,124 @@ mod file_tests {
         assert_eq!(clean_file_name(&"a".repeat(300)).chars().count(), 200);
     }
 }
+
+/// `POST /api/v1/visitor/visit`: what the widget knows of the visit besides the page (which
+/// goes over the socket). Every field is optional; the browser, system and device come from
+/// the request's `User-Agent`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VisitReport {
+    /// The page that linked to the site (`document.referrer`), an http(s) address or empty.
+    #[serde(default)]
+    pub referrer: Option<String>,
+    /// How many times this browser has come to the site (1 on the first visit).
+    #[serde(default)]
+    pub visits: Option<u32>,
+    /// How far down the current page the visitor has scrolled, 0–100 %.
+    #[serde(default)]
+    pub scroll_depth: Option<u8>,
+}
+
+/// A visitor's record, for the agents of its site (`GET /api/v1/site/visitors/{id}`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VisitorDetails {
+    pub visitor_id: VisitorId,
+    pub name: Option<String>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub custom_data: BTreeMap<String, String>,
+    pub referrer: Option<String>,
+    pub browser: Option<String>,
+    pub os: Option<String>,
+    /// `desktop`, `mobile` or `tablet`.
+    pub device: Option<String>,
+    pub visits: u32,
+    pub scroll_depth: u8,
+    #[serde(with = "time::serde::rfc3339")]
+    pub first_seen: OffsetDateTime,
+}
+
+/// Browser, operating system and device class from a `User-Agent`, coarsely (what an agent
+/// wants to know, not a fingerprint).
+pub fn describe_user_agent(ua: &str) -> (&'static str, &'static str, &'static str) {
+    let has = |s: &str| ua.contains(s);
+    let browser = if has("Edg/") {
+        "Edge"
+    } else if has("OPR/") || has("Opera") {
+        "Opera"
+    } else if has("Firefox/") {
+        "Firefox"
+    } else if has("Chrome/") || has("CriOS/") {
+        "Chrome"
+    } else if has("Safari/") {
+        "Safari"
+    } else {
+        "Other"
+    };
+    let os = if has("Android") {
+        "Android"
+    } else if has("iPhone") || has("iPad") || has("iOS") {
+        "iOS"
+    } else if has("Windows") {
+        "Windows"
+    } else if has("Mac OS X") || has("Macintosh") {
+        "macOS"
+    } else if has("CrOS") {
+        "ChromeOS"
+    } else if has("Linux") {
+        "Linux"
+    } else {
+        "Other"
+    };
+    let device = if has("iPad") || (has("Android") && !has("Mobile")) || has("Tablet") {
+        "tablet"
+    } else if has("Mobi") || has("iPhone") {
+        "mobile"
+    } else {
+        "desktop"
+    };
+    (browser, os, device)
+}
+
+#[cfg(test)]
+mod visit_tests {
+    use super::describe_user_agent;
+
+    #[test]
+    fn user_agents_read_as_browser_system_and_device() {
+        let cases = [
+            (
+                "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36",
+                ("Chrome", "Windows", "desktop"),
+            ),
+            (
+                "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36 Edg/131.0.0.0",
+                ("Edge", "Windows", "desktop"),
+            ),
+            (
+                "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1",
+                ("Safari", "iOS", "mobile"),
+            ),
+            (
+                "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Mobile Safari/537.36",
+                ("Chrome", "Android", "mobile"),
+            ),
+            (
+                "Mozilla/5.0 (Linux; Android 13; SM-X700) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36",
+                ("Chrome", "Android", "tablet"),
+            ),
+            (
+                "Mozilla/5.0 (Macintosh; Intel Mac OS X 14.5; rv:132.0) Gecko/20100101 Firefox/132.0",
+                ("Firefox", "macOS", "desktop"),
+            ),
+            (
+                "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/156.0.0.0 Safari/537.36",
+                ("Chrome", "Linux", "desktop"),
+            ),
+            ("curl/8.0", ("Other", "Other", "desktop")),
+        ];
+        for (ua, expected) in cases {
+            assert_eq!(describe_user_agent(ua), expected, "{ua}");
+        }
+    }
+}

@@ -607,15 +607,27 @@ async fn the_widget_follows_the_desk_online_busy_and_offline_without_a_reload() 
 #[tokio::test]
 async fn agents_see_the_visitors_page_live_also_after_a_single_page_app_navigation() {
     let mut setup = Setup::new().await;
-    let page = setup.page("/shoes", "en", "", "", "");
-    setup.serve(vec![page]);
+    let home = setup.page(
+        "/",
+        "en",
+        "",
+        r#"<a id="to-shoes" href="/shoes">Shoes</a>"#,
+        "",
+    );
+    let tall = r#"<div style="height: 3000px">Trail runners</div>"#;
+    let page = setup.page("/shoes", "en", "", tall, "");
+    setup.serve(vec![home, page]);
     let access = login(&setup.app.node, &setup.site.agent_email)
         .await
         .access_token;
     let driver = Driver::start();
     let (visitor, _profile) = driver.browser().await;
+    visitor.goto(&format!("{}/", setup.host)).await.unwrap();
     visitor
-        .goto(&format!("{}/shoes", setup.host))
+        .find(Locator::Id("to-shoes"))
+        .await
+        .unwrap()
+        .click()
         .await
         .unwrap();
     let online = || async {
@@ -659,6 +671,36 @@ async fn agents_see_the_visitors_page_live_also_after_a_single_page_app_navigati
         json!(false),
         "never opened"
     );
+
+    // The visitor's record: where they came from, their browser, visits and scroll depth.
+    js(
+        &visitor,
+        "window.scrollTo(0, document.documentElement.scrollHeight)",
+    )
+    .await;
+    let id = js(&visitor, "return Livedesk.getVisitorId()").await;
+    let details_url = setup
+        .app
+        .node
+        .url(&format!("/api/v1/site/visitors/{}", id.as_str().unwrap()));
+    until(&visitor, "the visit in the visitor's record", || async {
+        let details: Value = http()
+            .get(&details_url)
+            .bearer_auth(&access)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        details["referrer"] == json!(format!("{}/", setup.host))
+            && details["browser"] == "Chrome"
+            && details["os"] == "Linux"
+            && details["device"] == "desktop"
+            && details["visits"] == 1
+            && details["scroll_depth"] == 100
+    })
+    .await;
     visitor.close().await.ok();
 }
 

@@ -188,6 +188,7 @@ impl Widget {
                 }
                 self.session = Some(session);
                 self.flush_profile();
+                self.report_visit();
                 self.connect();
             }
             Err(SessionError::Refused(message)) => self.view.set_status(Some(&message)),
@@ -435,7 +436,19 @@ impl Widget {
             Some(HostMessage::Send(text)) => {
                 self.send_text(&text);
             }
-            Some(HostMessage::Page { url, title }) => self.on_page(url, title),
+            Some(HostMessage::Page {
+                url,
+                title,
+                referrer,
+            }) => {
+                self.flow.referrer.get_or_insert(referrer);
+                self.on_page(url, title);
+                self.report_visit();
+            }
+            Some(HostMessage::Scroll(depth)) => {
+                self.flow.scroll_depth = Some(depth);
+                self.report_visit();
+            }
             Some(HostMessage::Activity(active)) => self.on_activity(active),
             Some(HostMessage::Identify(data)) => self.identify(&data),
             Some(HostMessage::Config(data)) => self.configure(&data),

@@ -8,7 +8,7 @@ use livedesk_protocol::frames::VisitorFrame;
 use livedesk_protocol::ids::{ClientId, ConversationId};
 use livedesk_protocol::routing::ChatRequest;
 use livedesk_protocol::visitors::VisitorActivity;
-use livedesk_protocol::widget::{OfflineMessageRequest, VisitorProfile, parse_email};
+use livedesk_protocol::widget::{OfflineMessageRequest, VisitReport, VisitorProfile, parse_email};
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{Element, Event};
 
@@ -56,6 +56,9 @@ pub struct Flow {
     /// The visitor asked for the offline form (after a long wait).
     pub offline_form_wanted: bool,
     pub pending_profile: Option<VisitorProfile>,
+    /// The referrer of the first page this frame heard of.
+    pub referrer: Option<String>,
+    pub scroll_depth: Option<u8>,
     prechat_listener: Option<Listener>,
 }
 
@@ -656,6 +659,53 @@ impl Widget {
                 w.borrow().host.event("visitor:updated", detail);
             }
         });
+    }
+}
+
+impl Widget {
+    /// Tells the server the referrer, the visit count and the scroll depth (once the
+    /// session exists; the browser, system and device it reads from the request).
+    pub(crate) fn report_visit(&mut self) {
+        let Some(token) = self.session.as_ref().map(|s| s.visitor_token.clone()) else {
+            return;
+        };
+        let report = VisitReport {
+            referrer: self.flow.referrer.clone().filter(|r| r.starts_with("http")),
+            visits: Some(self.visit_count()),
+            scroll_depth: self.flow.scroll_depth,
+        };
+        wasm_bindgen_futures::spawn_local(async move {
+            if rest::report_visit(&token, &report).await.is_err() {
+                crate::socket::log("the visit could not be reported");
+            }
+        });
+    }
+
+    /// Visits of this browser to the site: counted once per browser session, in the
+    /// frame's storage (`ld:visits:<site key>`).
+    fn visit_count(&self) -> u32 {
+        let key = format!("ld:visits:{}", self.params.site_key);
+        let storage = session::local_storage();
+        let stored = storage
+            .as_ref()
+            .and_then(|s| s.get_item(&key).ok().flatten())
+            .and_then(|v| v.parse::<u32>().ok())
+            .unwrap_or(0);
+        let this_session = web_sys::window().and_then(|w| w.session_storage().ok().flatten());
+        let counted = this_session
+            .as_ref()
+            .and_then(|s| s.get_item(&key).ok().flatten())
+            .is_some();
+        if counted {
+            return stored.max(1);
+        }
+        if let Some(s) = &this_session {
+            let _ = s.set_item(&key, "1");
+        }
+        if let Some(s) = &storage {
+            let _ = s.set_item(&key, &(stored + 1).to_string());
+        }
+        stored + 1
     }
 }
 

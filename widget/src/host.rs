@@ -5,7 +5,8 @@
 //! `{ld:'event', name, detail}` for the API's other events (`message:sent`, `chat:started`,
 //! `chat:ended`, `status:changed`).
 //! Loader → frame: `{ld:'config', …}` (right after `ready`), `{ld:'open'}`, `{ld:'closed'}`,
-//! `{ld:'send', text}`, `{ld:'page', url, title, referrer}`, `{ld:'activity', status}`,
+//! `{ld:'send', text}`, `{ld:'page', url, title, referrer}`, `{ld:'scroll', depth}`,
+//! `{ld:'activity', status}`,
 //! `{ld:'identify', name, email, phone, customData}`.
 
 use js_sys::{Object, Reflect};
@@ -19,7 +20,10 @@ pub enum HostMessage {
     Page {
         url: String,
         title: String,
+        referrer: String,
     },
+    /// How far down the page the visitor has scrolled, in %.
+    Scroll(u8),
     /// `true` when the visitor is active on the page, `false` when idle.
     Activity(bool),
     /// The visitor's details from `Livedesk.updateVisitor`, as the loader sent them.
@@ -77,7 +81,14 @@ impl Host {
             "page" => Some(HostMessage::Page {
                 url: string(&data, "url")?,
                 title: string(&data, "title").unwrap_or_default(),
+                referrer: string(&data, "referrer").unwrap_or_default(),
             }),
+            "scroll" => Some(HostMessage::Scroll(
+                Reflect::get(&data, &"depth".into())
+                    .ok()?
+                    .as_f64()?
+                    .clamp(0.0, 100.0) as u8,
+            )),
             "activity" => Some(HostMessage::Activity(
                 string(&data, "status")?.as_str() == "active",
             )),

@@ -1,7 +1,7 @@
 //! The widget's REST calls with the visitor token: the visitor's details (pre-chat form,
 //! `Livedesk.updateVisitor`) and the offline form.
 
-use livedesk_protocol::widget::{OfflineMessageRequest, VisitorProfile};
+use livedesk_protocol::widget::{OfflineMessageRequest, VisitReport, VisitorProfile};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Request, RequestInit, Response};
@@ -26,6 +26,11 @@ pub async fn leave_offline_message(
 ) -> Result<(), Failure> {
     let json = serde_json::to_string(message).map_err(|_| None)?;
     post(OFFLINE_PATH, token, &json).await
+}
+
+pub async fn report_visit(token: &str, report: &VisitReport) -> Result<(), Failure> {
+    let json = serde_json::to_string(report).map_err(|_| None)?;
+    post("/api/v1/visitor/visit", token, &json).await
 }
 
 async fn post(path: &str, token: &str, json: &str) -> Result<(), Failure> {

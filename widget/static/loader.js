@@ -124,11 +124,22 @@
   let lastPage = '';
   let active = true;
   let lastInput = Date.now();
+  let depth = 0; // the deepest scroll on this page, in % (told in steps of 10)
   const page = () => {
     const key = location.href + '\n' + d.title;
     if (key === lastPage) return;
+    if (lastPage.split('\n')[0] !== location.href) depth = 0;
     lastPage = key;
     post({ ld: 'page', url: location.href, title: d.title, referrer: d.referrer });
+    scrolled();
+  };
+  const scrolled = () => {
+    const max = d.documentElement.scrollHeight - w.innerHeight;
+    const now = max > 0 ? Math.min(100, Math.round((w.scrollY / max) * 100)) : 100;
+    if (now >= depth + 10 || (now === 100 && depth < 100)) {
+      depth = now;
+      post({ ld: 'scroll', depth });
+    }
   };
   const setActive = (now) => {
     if (now === active) return;
@@ -291,6 +302,7 @@ iframe{display:block;width:100%;height:100%;border:0}
     for (let i = 0; i < inputs.length; i++) listen(w, inputs[i], touched, { passive: true });
     listen(d, 'visibilitychange', () => setActive(!d.hidden));
     listen(w, 'popstate', page);
+    listen(w, 'scroll', scrolled, { passive: true });
     every(1000, () => {
       page();
       if (Date.now() - lastInput > 60000) setActive(false);

@@ -8,6 +8,7 @@
 pub mod files;
 pub mod offline;
 pub mod profile;
+pub mod visit;
 
 use axum::Router;
 use axum::extract::FromRequestParts;
@@ -23,6 +24,7 @@ pub fn router() -> Router<AppState> {
         .merge(profile::router())
         .merge(offline::router())
         .merge(files::router())
+        .merge(visit::router())
 }
 
 /// The visitor making a request, from `Authorization: Bearer <visitor token>`, whose site

@@ -321,3 +321,79 @@ async fn a_page_of_an_origin_the_site_does_not_allow_is_refused_and_changes_noth
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_visit_report_fills_the_visitors_record_for_its_sites_agents_only() {
+    let app = TestApp::spawn().await;
+    let session = visitor_session(&app.node, &app.site).await;
+    let report = |body: Value| {
+        let url = app.node.url("/api/v1/visitor/visit");
+        let token = session.visitor_token.clone();
+        async move {
+            let response = http()
+                .post(url)
+                .bearer_auth(token)
+                .header("user-agent", "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1")
+                .json(&body)
+                .send()
+                .await
+                .unwrap();
+            response.status().as_u16()
+        }
+    };
+    assert_eq!(
+        report(json!({"referrer": "https://www.google.com/", "visits": 3, "scroll_depth": 40}))
+            .await,
+        204
+    );
+    for bad in [
+        json!({"referrer": "javascript:alert(1)"}),
+        json!({"scroll_depth": 101}),
+        json!({"visits": -1}),
+        json!({"fingerprint": "x"}),
+    ] {
+        assert_eq!(report(bad.clone()).await, 400, "{bad}");
+    }
+
+    let access = login(&app.node, &app.site.agent_email).await.access_token;
+    let url = app
+        .node
+        .url(&format!("/api/v1/site/visitors/{}", session.visitor_id));
+    let details: Value = http()
+        .get(&url)
+        .bearer_auth(&access)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        (
+            &details["referrer"],
+            &details["browser"],
+            &details["os"],
+            &details["device"],
+            &details["visits"],
+            &details["scroll_depth"]
+        ),
+        (
+            &json!("https://www.google.com/"),
+            &json!("Safari"),
+            &json!("iOS"),
+            &json!("mobile"),
+            &json!(3),
+            &json!(40)
+        ),
+        "{details}"
+    );
+    let other = create_site(&app.db, "Other Shop", "https://other.example.com").await;
+    let outsider = login(&app.node, &other.agent_email).await.access_token;
+    let response = http()
+        .get(&url)
+        .bearer_auth(&outsider)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 404, "another site's agent");
+}
