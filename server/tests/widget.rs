@@ -1094,3 +1094,81 @@ async fn the_widget_says_it_is_reconnecting_when_the_server_goes_away_and_loses_
     back.stop().await;
     visitor.close().await.ok();
 }
+
+#[tokio::test]
+async fn proactive_invitations_fire_on_exit_intent_idleness_and_a_return_to_the_tab() {
+    let mut setup = Setup::new().await;
+    let trigger = |json: &str| {
+        format!("data-config='{{\"proactiveChat\":{{\"enabled\":true,\"triggers\":{json}}}}}'")
+    };
+    let exit = setup.page("/exit", "en", "", "", &trigger(r#"{"exitIntent":true}"#));
+    let idle = setup.page("/idle", "en", "", "", &trigger(r#"{"idle":2}"#));
+    let back = setup.page(
+        "/back",
+        "tr",
+        "",
+        "",
+        &trigger(r#"{"pageVisibility":true}"#),
+    );
+    setup.serve(vec![exit, idle, back]);
+    let driver = Driver::start();
+    let (visitor, _profile) = driver.browser().await;
+    let invite = "const r = document.getElementById('livedesk-root'); \
+                  const i = r && r.shadowRoot.querySelector('.ld-invite'); \
+                  return i ? [i.getAttribute('data-trigger'), i.querySelector('.ld-invite-text').textContent].join(': ') : ''";
+    // Waits for the proactive module, which the loader fetches after drawing the launcher.
+    let armed = "return !!document.querySelector('script[src$=\"/widget/proactive.js\"]')";
+
+    // The pointer leaves through the top of the window.
+    visitor.goto(&format!("{}/exit", setup.host)).await.unwrap();
+    launcher_root(&visitor).await;
+    until(&visitor, "the proactive module", || async {
+        js(&visitor, armed).await == json!(true)
+    })
+    .await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let leave = "document.dispatchEvent(new MouseEvent('mouseout', { clientY: -2, relatedTarget: null, bubbles: true }))";
+    js(&visitor, "document.dispatchEvent(new MouseEvent('mouseout', { clientY: 300, relatedTarget: document.body, bubbles: true }))").await;
+    assert_eq!(
+        js(&visitor, invite).await,
+        json!(""),
+        "moving inside the page is no exit"
+    );
+    js(&visitor, leave).await;
+    until(&visitor, "the exit-intent invitation", || async {
+        js(&visitor, invite).await == json!("exitIntent: 👋 Need any help?")
+    })
+    .await;
+
+    // Two seconds without input.
+    visitor.goto(&format!("{}/idle", setup.host)).await.unwrap();
+    launcher_root(&visitor).await;
+    until(&visitor, "the idle invitation", || async {
+        js(&visitor, invite).await == json!("idle: 👋 Need any help?")
+    })
+    .await;
+
+    // Coming back to the tab (in Turkish).
+    visitor.goto(&format!("{}/back", setup.host)).await.unwrap();
+    launcher_root(&visitor).await;
+    until(&visitor, "the proactive module", || async {
+        js(&visitor, armed).await == json!(true)
+    })
+    .await;
+    tokio::time::sleep(Duration::from_millis(1200)).await;
+    assert_eq!(
+        js(&visitor, invite).await,
+        json!(""),
+        "nothing before the visitor returns"
+    );
+    js(
+        &visitor,
+        "document.dispatchEvent(new Event('visibilitychange'))",
+    )
+    .await;
+    until(&visitor, "the return-to-tab invitation", || async {
+        js(&visitor, invite).await == json!("pageVisibility: 👋 Yardıma ihtiyacınız var mı?")
+    })
+    .await;
+    visitor.close().await.ok();
+}
