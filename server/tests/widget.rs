@@ -817,6 +817,23 @@ async fn the_pre_chat_form_asks_first_and_the_chat_types_ticks_and_is_rated() {
     })
     .await;
 
+    // The agent answers while the panel is open: the agents learn it was read.
+    desk.send_json(&AgentFrame::Send {
+        cid: ClientId::new_random(),
+        conversation_id: conversation,
+        body: "Hi Ayşe!".into(),
+    })
+    .await;
+    desk.recv_until(|frame| match frame {
+        livedesk_protocol::frames::ServerFrame::Receipt {
+            reader: livedesk_protocol::chat::Party::Visitor,
+            read_up_to,
+            ..
+        } if read_up_to >= 2 => Some(()),
+        _ => None,
+    })
+    .await;
+
     // The visitor types: the agent hears it.
     visitor
         .find(Locator::Css("[data-ld=composer]"))
