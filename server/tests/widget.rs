@@ -1189,3 +1189,72 @@ async fn proactive_invitations_fire_on_exit_intent_idleness_and_a_return_to_the_
     .await;
     visitor.close().await.ok();
 }
+
+#[tokio::test]
+async fn the_sites_settings_style_the_widget_and_its_callbacks_are_called() {
+    let mut setup = Setup::new().await;
+    let head = format!(
+        r#"{RECORDER}<script>window.LivedeskConfig = {{
+  agentName: 'Acme Support Team',
+  placeholderText: 'Ask us about shoes',
+  customCSS: '.ld-launcher {{ width: 72px; }} .ld-title {{ color: rgb(1, 2, 3); }}',
+  onReady: record('onReady'), onOpen: record('onOpen'), onClose: record('onClose')
+}};</script>"#
+    );
+    let page = setup.page("/", "en", &head, "", "");
+    setup.serve(vec![page]);
+    let driver = Driver::start();
+    let (visitor, _profile) = driver.browser().await;
+    visitor.goto(&format!("{}/", setup.host)).await.unwrap();
+
+    let shadow = launcher_root(&visitor).await;
+    let width = js(&visitor, "return getComputedStyle(document.getElementById('livedesk-root').shadowRoot.querySelector('.ld-launcher')).width").await;
+    assert_eq!(width, json!("72px"), "the custom CSS reaches the launcher");
+    shadow
+        .find(Locator::Css(".ld-launcher"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    widget_frame(&shadow).await.enter_frame().await.unwrap();
+    let composer = visitor
+        .wait()
+        .for_element(Locator::Css("[data-ld=composer]"))
+        .await
+        .unwrap();
+    assert_eq!(
+        composer.attr("placeholder").await.unwrap().as_deref(),
+        Some("Ask us about shoes")
+    );
+    until(
+        &visitor,
+        "the agent name and the custom CSS in the frame",
+        || async {
+            text_of(&visitor, "[data-ld=title]").await == "Acme Support Team"
+                && js(
+                    &visitor,
+                    "return getComputedStyle(document.querySelector('[data-ld=title]')).color",
+                )
+                .await
+                    == json!("rgb(1, 2, 3)")
+        },
+    )
+    .await;
+    visitor
+        .find(Locator::Css("[data-ld=close]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    visitor.enter_parent_frame().await.unwrap();
+    until(&visitor, "the callbacks", || async {
+        let seen = events_seen(&visitor).await;
+        ["onReady", "onOpen", "onClose"]
+            .iter()
+            .all(|e| seen.contains(&e.to_string()))
+    })
+    .await;
+    visitor.close().await.ok();
+}
