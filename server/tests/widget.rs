@@ -527,6 +527,15 @@ async fn the_widget_follows_the_desk_online_busy_and_offline_without_a_reload() 
     })
     .await;
 
+    // A holiday: its name and message.
+    let today = time::OffsetDateTime::now_utc().date().to_string();
+    put(json!({"time_zone": "UTC", "weekly": {}, "holidays": [{"date": today, "name": "Republic Day", "message": "Back tomorrow at 09:00"}]})).await;
+    until(&visitor, "the holiday", || async {
+        text_of(&visitor, "[data-ld=offline-reason]").await == "Republic Day"
+            && text_of(&visitor, "[data-ld=offline-detail]").await == "Back tomorrow at 09:00"
+    })
+    .await;
+
     // Closed all week but for a later opening: the next opening with a countdown.
     let tomorrow = (time::OffsetDateTime::now_utc() + time::Duration::days(1))
         .weekday()
@@ -1011,7 +1020,8 @@ async fn a_turkish_page_on_a_360_px_phone_gets_a_turkish_full_screen_widget() {
 async fn a_visitor_shares_an_image_with_a_preview_and_a_fake_one_is_refused_with_a_reason() {
     let mut setup = Setup::new().await;
     let page = setup.page("/", "en", "", "", "");
-    setup.serve(vec![page]);
+    let other = setup.page("/returns", "en", "", "", "");
+    setup.serve(vec![page, other]);
     let files = support::browser::tempdir::Dir::new();
     let real = files.path.join("pixel.png");
     std::fs::write(&real, PIXEL_PNG).unwrap();
@@ -1055,6 +1065,20 @@ async fn a_visitor_shares_an_image_with_a_preview_and_a_fake_one_is_refused_with
         !visible(&visitor, "[data-ld=status]").await,
         "no error left on screen"
     );
+
+    // On another page of the site the conversation is still there.
+    visitor.enter_parent_frame().await.unwrap();
+    visitor
+        .goto(&format!("{}/returns", setup.host))
+        .await
+        .unwrap();
+    open_widget(&visitor).await;
+    until(&visitor, "the transcript on another page", || async {
+        text_of(&visitor, "[data-ld=message][data-seq='1']")
+            .await
+            .starts_with("📎 pixel.png")
+    })
+    .await;
     visitor.close().await.ok();
 }
 
