@@ -1079,6 +1079,10 @@ async fn a_visitor_shares_an_image_with_a_preview_and_a_fake_one_is_refused_with
             .starts_with("📎 pixel.png")
     })
     .await;
+    until(&visitor, "the image's preview on another page", || async {
+        js(&visitor, "const i = document.querySelector('[data-ld=message][data-seq=\"1\"] img[data-ld=preview]'); return i ? i.complete && i.naturalWidth : null").await == json!(1)
+    })
+    .await;
     visitor.close().await.ok();
 }
 

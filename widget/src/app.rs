@@ -346,6 +346,7 @@ impl Widget {
             }
             Placement::New { anchor } => {
                 self.view.add_stored(message, anchor);
+                self.preview_stored_file(message);
                 if let Sender::Agent { name } = &message.author {
                     self.view.set_title(name);
                     self.view.set_typing(None);

@@ -105,3 +105,28 @@ pub async fn upload_file(
         _ => Err(None),
     }
 }
+
+/// `GET` a shared file (an address from [`crate::upload::shared_file`]) with the token.
+pub async fn fetch_file(token: &str, url: &str) -> Result<web_sys::Blob, Failure> {
+    let response = async {
+        let init = RequestInit::new();
+        init.set_method("GET");
+        let request = Request::new_with_str_and_init(url, &init)?;
+        request
+            .headers()
+            .set("authorization", &format!("Bearer {token}"))?;
+        let window = web_sys::window().ok_or(JsValue::NULL)?;
+        JsFuture::from(window.fetch_with_request(&request))
+            .await?
+            .dyn_into::<Response>()
+    }
+    .await
+    .map_err(|_| None)?;
+    if !response.ok() {
+        return Err(None);
+    }
+    let blob = JsFuture::from(response.blob().map_err(|_| None)?)
+        .await
+        .map_err(|_| None)?;
+    blob.dyn_into().map_err(|_| None)
+}

@@ -5,6 +5,15 @@ use livedesk_protocol::widget::{FileKind, MAX_UPLOAD_BYTES, UploadedFile, file_m
 
 use crate::app::Widget;
 use crate::rest;
+use crate::wire::ChatMessage;
+
+/// The name and address of the file a message shares (`📎 <name>\n/api/v1/files/<id>`).
+pub fn shared_file(body: &str) -> Option<(&str, &str)> {
+    let (first, url) = body.strip_prefix("📎 ")?.split_once('\n')?;
+    let id = url.strip_prefix("/api/v1/files/")?;
+    (id.len() == 36 && id.bytes().all(|b| b.is_ascii_hexdigit() || b == b'-'))
+        .then_some((first, url))
+}
 
 impl Widget {
     pub(crate) fn on_file_chosen(&mut self) {
@@ -37,6 +46,32 @@ impl Widget {
         });
     }
 
+    /// A stored message that shares a file gets its preview, fetched with the visitor token.
+    pub(crate) fn preview_stored_file(&mut self, message: &ChatMessage) {
+        let Some((name, url)) = shared_file(&message.body) else {
+            return;
+        };
+        let Some(token) = self.session.as_ref().map(|s| s.visitor_token.clone()) else {
+            return;
+        };
+        let (name, url, seq) = (name.to_owned(), url.to_owned(), message.seq);
+        let me = self.me.clone();
+        wasm_bindgen_futures::spawn_local(async move {
+            let Ok(blob) = rest::fetch_file(&token, &url).await else {
+                return;
+            };
+            let Ok(object_url) = web_sys::Url::create_object_url_with_blob(&blob) else {
+                return;
+            };
+            if let Some(w) = me.upgrade() {
+                let image = blob.type_().starts_with("image/");
+                w.borrow()
+                    .view
+                    .attach_stored_preview(seq, &object_url, &name, image);
+            }
+        });
+    }
+
     fn uploaded(
         &mut self,
         outcome: Result<rest::Uploaded, rest::Failure>,
@@ -61,6 +96,29 @@ impl Widget {
                 let text = message.unwrap_or_else(|| self.texts.form_failed.into());
                 self.view.set_status(Some(&text));
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::shared_file;
+
+    #[test]
+    fn messages_that_share_a_file_are_recognised() {
+        let id = "0b7f4a2e-8f0c-4c1e-9d53-3c2a1b0e9f11";
+        let body = format!("📎 pixel.png\n/api/v1/files/{id}");
+        assert_eq!(
+            shared_file(&body),
+            Some(("pixel.png", format!("/api/v1/files/{id}").as_str()))
+        );
+        for other in [
+            "pixel.png\n/api/v1/files/x".to_owned(),
+            format!("📎 pixel.png /api/v1/files/{id}"),
+            "📎 a\n/api/v1/files/../../admin".to_owned(),
+            "📎 a\nhttps://evil.example/api/v1/files/x".to_owned(),
+        ] {
+            assert_eq!(shared_file(&other), None, "{other}");
         }
     }
 }

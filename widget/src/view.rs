@@ -375,9 +375,44 @@ impl View {
     /// Puts a preview of a shared file on the pending message `cid`: the image itself, or
     /// the file's name for a PDF.
     pub fn attach_preview(&self, cid: ClientId, url: Option<&str>, name: &str) {
-        let Some(el) = self.pending.get(&cid) else {
+        if let Some(el) = self.pending.get(&cid) {
+            self.preview_on(el, url, name);
+        }
+    }
+
+    /// The same for a stored message (a file shared earlier, seen after a reload): an image
+    /// is shown, a PDF is a link that downloads it. `url` is an object URL of the file.
+    pub fn attach_stored_preview(&self, seq: i64, url: &str, name: &str, image: bool) {
+        let Some(el) = self.stored.get(&seq) else {
             return;
         };
+        if el
+            .query_selector("[data-ld=preview]")
+            .ok()
+            .flatten()
+            .is_some()
+        {
+            return;
+        }
+        if image {
+            return self.preview_on(el, Some(url), name);
+        }
+        if let Ok(link) = element(
+            &self.doc,
+            "a",
+            &[
+                ("class", "ld-preview ld-pdf"),
+                ("data-ld", "preview"),
+                ("href", url),
+                ("download", name),
+            ],
+        ) {
+            link.set_text_content(Some(&format!("PDF · {name}")));
+            let _ = el.append_child(&link);
+        }
+    }
+
+    fn preview_on(&self, el: &Element, url: Option<&str>, name: &str) {
         let preview = match url {
             Some(url) => element(
                 &self.doc,
