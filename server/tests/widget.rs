@@ -135,6 +135,14 @@ async fn stored_visitor_message(visitor: &Client, seq: u32) {
 /// Where the page records what the API told it (a global of the test page itself).
 const RECORDER: &str = r#"<script>window.seen = []; window.record = function (name) { return function (arg) { window.seen.push([name, arg === undefined ? null : arg]); }; };</script>"#;
 
+/// Counts the widget's chimes: a stand-in for the Web Audio API (headless Chromium has no
+/// speakers to listen to).
+const CHIME_COUNTER: &str = r#"<script>window.chimes = 0; window.AudioContext = function () {
+  var node = function () { return { connect: function (n) { return n || node(); }, gain: { setValueAtTime: function () {}, exponentialRampToValueAtTime: function () {} } }; };
+  return { currentTime: 0, destination: node(), createGain: node, close: function () {},
+    createOscillator: function () { window.chimes++; var o = node(); o.frequency = {}; o.start = o.stop = function () {}; return o; } };
+};</script>"#;
+
 /// The snippet's stub: calls made before the loader are queued in `Livedesk.q`.
 const STUB: &str = r#"<script>window.Livedesk=window.Livedesk||(function(q,s){'open close toggle sendMessage updateVisitor on off shutdown'.split(' ').forEach(function(k){s[k]=function(){q.push([k,arguments])}});s.q=q;return s})([],{});</script>"#;
 
@@ -343,7 +351,7 @@ async fn the_javascript_api_opens_closes_counts_unread_messages_and_tells_its_ev
     // The API's handlers are added once the loader has run: the script above is after it.
     let snippet = snippet(&setup.livedesk, &setup.site.key, "");
     let html = format!(
-        r#"<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Acme</title>{RECORDER}</head>
+        r#"<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Acme</title>{RECORDER}{CHIME_COUNTER}</head>
 <body><h1>Acme Shoes</h1>{}{body}</body></html>"#,
         snippet.replace(" async>", ">")
     );
@@ -401,6 +409,11 @@ async fn the_javascript_api_opens_closes_counts_unread_messages_and_tells_its_ev
     .await;
     let label = js(&visitor, "return document.getElementById('livedesk-root').shadowRoot.querySelector('.ld-launcher').getAttribute('aria-label')").await;
     assert_eq!(label, json!("Open live chat (1 unread messages)"));
+    assert_eq!(
+        js(&visitor, "return window.chimes").await,
+        json!(1),
+        "one chime for the message"
+    );
     js(&visitor, "Livedesk.open()").await;
     assert_eq!(
         js(&visitor, "return Livedesk.getUnreadCount()").await,
