@@ -5,6 +5,7 @@
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Duration, Instant};
 
 use fred::clients::{Pool, SubscriberClient};
 use fred::interfaces::{ClientLike, EventInterface, PubsubInterface};
@@ -119,6 +120,15 @@ struct SiteSockets {
     visitors: HashMap<VisitorId, Sockets>,
     /// The status this node's visitor sockets of the site were last given.
     status: Option<SiteStatus>,
+    /// The status as last computed here and when, for widgets that connect: forgotten when
+    /// an event that may change it arrives ([`HubEvent::moves_site_status`]).
+    computed: Option<(SiteStatus, Instant)>,
+    /// Counts the events that forgot `computed`: a status computed while one arrived is
+    /// not stored.
+    status_generation: u64,
+    /// One computation of the status at a time: a crowd connecting at once waits for it
+    /// instead of each asking PostgreSQL and Redis.
+    computing: Arc<tokio::sync::Mutex<()>>,
 }
 
 /// Sockets by member id.
@@ -357,6 +367,10 @@ impl Hub {
             return;
         };
         sockets.deliver(&event);
+        if event.moves_site_status() {
+            sockets.computed = None;
+            sockets.status_generation += 1;
+        }
         if event.moves_site_status() && sockets.has_visitors() {
             self.0.status_nudges.nudge(site);
         }
@@ -401,6 +415,35 @@ impl Hub {
     /// Sites nudged by events since the last call (waits for one).
     pub async fn nudged_sites(&self) -> Vec<SiteId> {
         self.0.status_nudges.next().await
+    }
+
+    /// The site's status as computed here less than `fresh_for` ago, with no event since
+    /// that may have changed it.
+    pub fn computed_status(&self, site: SiteId, fresh_for: Duration) -> Option<SiteStatus> {
+        let sites = self.sites();
+        let (status, at) = sites.get(&site)?.computed.as_ref()?;
+        (at.elapsed() < fresh_for).then(|| status.clone())
+    }
+
+    /// Where the site's status stands: pass it to [`Hub::store_computed_status`] with a
+    /// status computed after this call.
+    pub fn status_generation(&self, site: SiteId) -> u64 {
+        self.sites().get(&site).map_or(0, |s| s.status_generation)
+    }
+
+    /// Remembers `status`, computed after `generation` was read, unless an event that may
+    /// change it arrived meanwhile.
+    pub fn store_computed_status(&self, site: SiteId, status: &SiteStatus, generation: u64) {
+        if let Some(sockets) = self.sites().get_mut(&site)
+            && sockets.status_generation == generation
+        {
+            sockets.computed = Some((status.clone(), Instant::now()));
+        }
+    }
+
+    /// The lock that serialises computing the site's status on this node.
+    pub fn status_lock(&self, site: SiteId) -> Option<Arc<tokio::sync::Mutex<()>>> {
+        self.sites().get(&site).map(|s| s.computing.clone())
     }
 
     /// A new visitor socket was given `status` with its hello; later pushes compare with it
