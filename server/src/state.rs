@@ -7,6 +7,7 @@ use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 
 use crate::auth::tokens::TokenKeys;
+use crate::calls::ice::IceServers;
 use crate::config::Config;
 use crate::presence::Presence;
 use crate::queue::Queue;
@@ -25,6 +26,8 @@ pub struct AppState {
     /// Visitors' sockets, pages and activity in Redis.
     pub visitors: VisitorTracker,
     pub tokens: Arc<TokenKeys>,
+    /// The STUN/TURN servers handed to callers.
+    pub ice: Arc<IceServers>,
     /// Cancelled when the node shuts down: sockets tell their clients to reconnect.
     pub shutdown: CancellationToken,
     /// Tracks every open WebSocket so shutdown can wait for them to close cleanly.

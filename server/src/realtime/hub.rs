@@ -13,7 +13,7 @@ use livedesk_protocol::ids::{SiteId, VisitorId};
 use livedesk_protocol::status::SiteStatus;
 use tokio::sync::mpsc;
 
-use super::event::{HubEvent, site_channel, site_of_channel};
+use super::event::{CallParty, HubEvent, site_channel, site_of_channel};
 use super::nudges::StatusNudges;
 use crate::sites::live_status;
 
@@ -49,8 +49,17 @@ impl Audience {
     fn wants(self, event: &HubEvent) -> bool {
         match (self, event) {
             (_, HubEvent::HoursChanged {}) => false,
-            (Audience::Agent, HubEvent::QueueMoved { .. }) => false,
+            (Audience::Agent, HubEvent::QueueMoved { .. } | HubEvent::CallQueued { .. }) => false,
+            // To every agent socket; each keeps only its own agent's (`Peer::is_party`).
+            (Audience::Agent, HubEvent::CallSignal { to, .. }) => {
+                matches!(to, CallParty::Agent(_))
+            }
             (Audience::Agent, _) => true,
+            (Audience::Visitor(me), HubEvent::CallChanged { call }) => me == call.visitor_id,
+            (Audience::Visitor(me), HubEvent::CallQueued { visitor_id, .. }) => me == *visitor_id,
+            (Audience::Visitor(me), HubEvent::CallSignal { to, .. }) => {
+                *to == CallParty::Visitor(me)
+            }
             (Audience::Visitor(_), HubEvent::QueueMoved { .. }) => true,
             (
                 Audience::Visitor(me),
