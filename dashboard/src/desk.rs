@@ -287,7 +287,8 @@ impl Desk {
             | ServerFrame::TagsChanged { .. }
             | ServerFrame::WaitTimedOut { .. } => {}
             // Not shown yet: calls (the call UI is its own piece of work).
-            ServerFrame::CallChanged { .. }
+            ServerFrame::CallStarted { .. }
+            | ServerFrame::CallChanged { .. }
             | ServerFrame::CallQueued { .. }
             | ServerFrame::CallOffer { .. }
             | ServerFrame::CallAnswer { .. }

@@ -64,8 +64,8 @@ pub enum VisitorFrame {
         rating: Rating,
     },
     /// Call the site from the visitor's open conversation: its agent is rung, or the call is
-    /// routed to an agent who takes calls, or it queues. Answered with [`ServerFrame::Done`]
-    /// after a [`ServerFrame::CallChanged`] naming the new call.
+    /// routed to an agent who takes calls, or it queues. Answered with
+    /// [`ServerFrame::CallStarted`].
     CallStart { cid: ClientId, kind: CallKind },
     /// Hang up (also cancels a call still ringing or queued); answered with
     /// [`ServerFrame::Done`]. Send it when the tab closes (`pagehide`).
@@ -328,6 +328,9 @@ pub enum ServerFrame {
         conversation_id: ConversationId,
         waited_secs: u64,
     },
+    /// The `call_start` with `cid` made this call (ringing or queued); a retried `cid`
+    /// names the same call.
+    CallStarted { cid: ClientId, call: Call },
     /// A call started, rang an agent, was answered, became active or ended (the call's
     /// visitor and the site's agents). `call.agent_id` names the agent being rung.
     CallChanged { call: Call },
@@ -430,6 +433,49 @@ mod tests {
             serde_json::from_str::<VisitorFrame>(r#"{"t":"activity","status":"offline"}"#).is_err(),
             "offline is the server's to say"
         );
+    }
+
+    #[test]
+    fn call_frames_read_as_documented() {
+        use crate::calls::{IceCandidate, MediaState};
+        let id = Uuid::nil();
+        let candidate: VisitorFrame = serde_json::from_str(&format!(
+            r#"{{"t":"call_candidate","call_id":"{id}","candidate":{{"candidate":"candidate:1 1 udp 1 192.0.2.7 5000 typ host","sdpMid":"0","sdpMLineIndex":0}}}}"#
+        ))
+        .expect("documented frame parses");
+        assert_eq!(
+            candidate,
+            VisitorFrame::CallCandidate {
+                call_id: CallId(id),
+                candidate: IceCandidate {
+                    candidate: "candidate:1 1 udp 1 192.0.2.7 5000 typ host".into(),
+                    sdp_mid: Some("0".into()),
+                    sdp_mline_index: Some(0),
+                    username_fragment: None,
+                },
+            }
+        );
+        let media: AgentFrame = serde_json::from_str(&format!(
+            r#"{{"t":"call_media","call_id":"{id}","media":{{"audio_muted":true,"camera_off":false}}}}"#
+        ))
+        .expect("documented frame parses");
+        assert_eq!(
+            media,
+            AgentFrame::CallMedia {
+                call_id: CallId(id),
+                media: MediaState {
+                    audio_muted: true,
+                    camera_off: false,
+                },
+            }
+        );
+        for raw in [
+            format!(r#"{{"t":"call_start","cid":"{id}","kind":"hologram"}}"#),
+            format!(r#"{{"t":"call_offer","call_id":"{id}","description":{{"type":"offer","sdp":"v=0","x":1}}}}"#),
+            format!(r#"{{"t":"call_accept","cid":"{id}","call_id":"{id}"}}"#),
+        ] {
+            assert!(serde_json::from_str::<VisitorFrame>(&raw).is_err(), "{raw}");
+        }
     }
 
     #[test]

@@ -167,14 +167,14 @@ impl Config {
 
 impl CallSettings {
     fn from_source(src: &dyn Source) -> Result<Self, ConfigError> {
-        let secs = |name, default| {
+        let secs = |name: &'static str, default: &str| {
             parse(src, name, default, |v| match v.parse::<u64>() {
                 Ok(0) => Err("must be at least 1".to_owned()),
                 Ok(secs) => Ok(Duration::from_secs(secs)),
                 Err(e) => Err(e.to_string()),
             })
         };
-        let urls = |name, schemes: &'static [&'static str]| {
+        let urls = |name: &'static str, schemes: &'static [&'static str]| {
             parse(src, name, "", |v| {
                 v.split(',')
                     .map(str::trim)

@@ -157,6 +157,7 @@ fn already_done(state: CallState, event: CallEvent) -> bool {
     match event {
         CallEvent::HangUp | CallEvent::ConnectionFailed => state.is_final(),
         CallEvent::Accept => matches!(state, CallState::Connecting | CallState::Active),
+        CallEvent::Reject => state == CallState::Rejected,
         CallEvent::MediaConnected => state == CallState::Active,
         _ => false,
     }
@@ -204,7 +205,7 @@ pub async fn relay(
         to,
         signal,
     };
-    Ok(state.hub.publish(site, &event).await?)
+    Ok(state.hub.publish_in_lane(site, id.0.as_u128(), &event).await?)
 }
 
 /// The call, if `party` is one of its two parties: another visitor's call is `not_found`
@@ -251,7 +252,8 @@ async fn apply(state: &AppState, site: SiteId, call: &Call, change: &Change) -> 
     publish_changed(state, site, &changed).await;
     if change.to.is_final() && call.agent_id.is_some() {
         // The agent is free for the next queued call.
-        if let Err(error) = sweep::drain_queue(state, site).await {
+        // Boxed: ringing the next call applies a change too.
+        if let Err(error) = Box::pin(sweep::drain_queue(state, site)).await {
             tracing::error!(?error, %site, "ringing the next queued call failed");
         }
     }

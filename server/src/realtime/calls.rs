@@ -115,8 +115,10 @@ async fn carry_out(
             let CallParty::Visitor(visitor) = by else {
                 return Ok(());
             };
-            let started = calls::start(state, site, visitor, cid, kind).await;
-            (Some(cid), started.map(|_| ()))
+            return match calls::start(state, site, visitor, cid, kind).await {
+                Ok(call) => link.send(&ServerFrame::CallStarted { cid, call }).await,
+                Err(error) => link.failed(Some(cid), error).await,
+            };
         }
         Act::Change(cid, call, event) => (cid, calls::act(state, site, by, call, event).await),
         Act::Relay(call, signal) => (None, calls::relay(state, site, by, call, signal).await),

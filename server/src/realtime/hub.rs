@@ -187,6 +187,24 @@ impl Hub {
         Ok(())
     }
 
+    /// Publishes on the Redis connection of `lane` (a call's id): events of one lane leave
+    /// this node in the order they were published, as a call's offer before its candidates.
+    /// [`Hub::publish`] spreads events over the pool's connections, whose order may differ.
+    pub async fn publish_in_lane(
+        &self,
+        site: SiteId,
+        lane: u128,
+        event: &HubEvent,
+    ) -> Result<(), fred::error::Error> {
+        let payload = serde_json::to_string(event).map_err(|e| {
+            fred::error::Error::new(fred::error::ErrorKind::InvalidArgument, e.to_string())
+        })?;
+        let clients = self.0.publisher.clients();
+        let client = &clients[(lane % clients.len().max(1) as u128) as usize];
+        let _: i64 = client.publish(site_channel(site), payload).await?;
+        Ok(())
+    }
+
     /// Registers a socket for a site's events. Returns once the node is subscribed to the
     /// site's channel, so nothing published afterwards is missed.
     pub async fn join(
