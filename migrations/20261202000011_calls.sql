@@ -28,6 +28,10 @@ CREATE TABLE calls (
     duration_secs    integer CHECK (duration_secs >= 0),
     outcome          call_outcome,
     ended_by         call_ender,
+    -- Since when the visitor, or the agent rung or in the call, has had no live socket, as
+    -- the sweep last saw it; the call fails once either is gone past the grace period.
+    visitor_gone_since timestamptz,
+    agent_gone_since   timestamptz,
     FOREIGN KEY (site_id, conversation_id) REFERENCES conversations (site_id, id) ON DELETE CASCADE,
     -- A call is over exactly when it has an outcome, an end and who ended it.
     CHECK ((outcome IS NULL) = (ended_at IS NULL) AND (outcome IS NULL) = (ended_by IS NULL)),

@@ -471,7 +471,9 @@ mod tests {
         );
         for raw in [
             format!(r#"{{"t":"call_start","cid":"{id}","kind":"hologram"}}"#),
-            format!(r#"{{"t":"call_offer","call_id":"{id}","description":{{"type":"offer","sdp":"v=0","x":1}}}}"#),
+            format!(
+                r#"{{"t":"call_offer","call_id":"{id}","description":{{"type":"offer","sdp":"v=0","x":1}}}}"#
+            ),
             format!(r#"{{"t":"call_accept","cid":"{id}","call_id":"{id}"}}"#),
         ] {
             assert!(serde_json::from_str::<VisitorFrame>(&raw).is_err(), "{raw}");

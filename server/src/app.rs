@@ -14,6 +14,7 @@ use tokio_util::task::TaskTracker;
 use tower_http::trace::TraceLayer;
 
 use crate::auth::tokens::TokenKeys;
+use crate::calls::ice::IceServers;
 use crate::config::Config;
 use crate::ops::rate_limit::ClientIp;
 use crate::ops::{health, telemetry};
@@ -22,7 +23,6 @@ use crate::queue::Queue;
 use crate::realtime::hub::Hub;
 use crate::state::AppState;
 use crate::visitors::VisitorTracker;
-use crate::calls::ice::IceServers;
 use crate::{assignment, auth, calls, chat, db, realtime, sites, visitors, web};
 use livedesk_signaling::turn_server::TurnServer;
 
@@ -68,7 +68,10 @@ impl Application {
                 .set_port(Some(listener.local_addr()?.port()));
         }
         let turn = calls::ice::start_embedded(&config).await?;
-        let ice = Arc::new(IceServers::new(&config, turn.as_ref().map(TurnServer::addr)));
+        let ice = Arc::new(IceServers::new(
+            &config,
+            turn.as_ref().map(TurnServer::addr),
+        ));
         let state = AppState {
             ice,
             config: Arc::new(config),

@@ -312,7 +312,10 @@ mod tests {
     #[test]
     fn turn_needs_its_secret() {
         let mut env = valid();
-        env.insert("LIVEDESK_TURN_URLS", "turn:turn.example.com:3478?transport=udp");
+        env.insert(
+            "LIVEDESK_TURN_URLS",
+            "turn:turn.example.com:3478?transport=udp",
+        );
         let err = Config::from_source(&Map(env.clone())).expect_err("no secret");
         assert!(err.to_string().starts_with("LIVEDESK_TURN_SECRET"), "{err}");
         env.insert("LIVEDESK_TURN_SECRET", "a-long-enough-secret");

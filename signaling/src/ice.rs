@@ -126,13 +126,43 @@ mod tests {
     fn credentials_are_checked() {
         let issued = turn_credential(SECRET, "6f0c", 1_000);
         let cases = [
-            (issued.username.as_str(), issued.credential.as_str(), 999, Ok(())),
-            (&issued.username, &issued.credential, 1_000, Err(CredentialError::Expired)),
+            (
+                issued.username.as_str(),
+                issued.credential.as_str(),
+                999,
+                Ok(()),
+            ),
+            (
+                &issued.username,
+                &issued.credential,
+                1_000,
+                Err(CredentialError::Expired),
+            ),
             (&issued.username, "AAAA", 999, Err(CredentialError::Forged)),
-            (&issued.username, "not base64!", 999, Err(CredentialError::Forged)),
-            ("1000", &issued.credential, 999, Err(CredentialError::Malformed)),
-            ("soon:6f0c", &issued.credential, 999, Err(CredentialError::Malformed)),
-            ("2000:6f0c", &issued.credential, 999, Err(CredentialError::Forged)),
+            (
+                &issued.username,
+                "not base64!",
+                999,
+                Err(CredentialError::Forged),
+            ),
+            (
+                "1000",
+                &issued.credential,
+                999,
+                Err(CredentialError::Malformed),
+            ),
+            (
+                "soon:6f0c",
+                &issued.credential,
+                999,
+                Err(CredentialError::Malformed),
+            ),
+            (
+                "2000:6f0c",
+                &issued.credential,
+                999,
+                Err(CredentialError::Forged),
+            ),
         ];
         for (username, credential, now, expected) in cases {
             assert_eq!(

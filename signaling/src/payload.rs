@@ -135,21 +135,29 @@ impl IceCandidate {
             ));
         }
         let tags = [&self.sdp_mid, &self.username_fragment];
-        if tags.iter().copied().flatten().any(|t| t.len() > MAX_TAG_BYTES) {
+        if tags
+            .iter()
+            .copied()
+            .flatten()
+            .any(|t| t.len() > MAX_TAG_BYTES)
+        {
             return Err(PayloadError::CandidateMalformed(
                 "sdpMid or usernameFragment is too long",
             ));
         }
         let texts = std::iter::once(&self.candidate).chain(tags.into_iter().flatten());
         if texts.into_iter().any(|t| has_control(t, &[])) {
-            return Err(PayloadError::CandidateMalformed("it has control characters"));
+            return Err(PayloadError::CandidateMalformed(
+                "it has control characters",
+            ));
         }
         Ok(self)
     }
 }
 
 fn has_control(text: &str, allowed: &[char]) -> bool {
-    text.chars().any(|c| c.is_control() && !allowed.contains(&c))
+    text.chars()
+        .any(|c| c.is_control() && !allowed.contains(&c))
 }
 
 #[cfg(test)]
@@ -231,7 +239,9 @@ mod tests {
             ),
             (
                 candidate(&format!("{line}\r\na=evil")),
-                Err(PayloadError::CandidateMalformed("it has control characters")),
+                Err(PayloadError::CandidateMalformed(
+                    "it has control characters",
+                )),
             ),
         ];
         for (given, expected) in cases {

@@ -212,7 +212,10 @@ mod tests {
     #[test]
     fn calls_end_as_the_seed_describes() {
         let cases: [(&[E], S); 8] = [
-            (&[E::Dial, E::Accept, E::MediaConnected, E::HangUp], S::Ended),
+            (
+                &[E::Dial, E::Accept, E::MediaConnected, E::HangUp],
+                S::Ended,
+            ),
             (&[E::Dial, E::Reject], S::Rejected),
             (&[E::Dial, E::RingTimeout], S::Missed),
             (&[E::Dial, E::HangUp], S::Cancelled),

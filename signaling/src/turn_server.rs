@@ -82,8 +82,7 @@ impl AuthHandler for RestAuth {
         let now = SystemTime::now()
             .duration_since(UNIX_EPOCH)
             .map_or(0, |d| d.as_secs());
-        let expires_at =
-            ice::expiry_of(username).map_err(|e| turn::Error::Other(e.to_string()))?;
+        let expires_at = ice::expiry_of(username).map_err(|e| turn::Error::Other(e.to_string()))?;
         if expires_at <= now {
             return Err(turn::Error::Other(
                 ice::CredentialError::Expired.to_string(),

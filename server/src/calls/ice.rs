@@ -100,7 +100,10 @@ pub fn public_ip(config: &Config, bound: SocketAddr) -> IpAddr {
 }
 
 #[tracing::instrument(skip_all)]
-async fn ice_servers(State(state): State<AppState>, headers: HeaderMap) -> AppResult<Json<IceConfig>> {
+async fn ice_servers(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> AppResult<Json<IceConfig>> {
     let token = bearer(&headers)?;
     let who = match state.tokens.verify_access(token) {
         Ok(agent) => agent.sub.to_string(),
@@ -159,7 +162,9 @@ pub async fn start_embedded(
         secret,
     })
     .await
-    .map_err(|e| anyhow::anyhow!("starting the embedded TURN server on {bind} (LIVEDESK_TURN_EMBEDDED): {e}"))?;
+    .map_err(|e| {
+        anyhow::anyhow!("starting the embedded TURN server on {bind} (LIVEDESK_TURN_EMBEDDED): {e}")
+    })?;
     tracing::info!(addr = %server.addr(), "embedded STUN/TURN server listening");
     Ok(Some(server))
 }

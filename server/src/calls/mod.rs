@@ -129,7 +129,10 @@ pub async fn act(
     let to = call.state.apply(event).map_err(|_| {
         AppError::new(
             ErrorCode::Conflict,
-            format!("the call is {}: that is not possible now", call.state.as_str()),
+            format!(
+                "the call is {}: that is not possible now",
+                call.state.as_str()
+            ),
         )
     })?;
     let ended_by = to.is_final().then_some(match by {
@@ -205,14 +208,24 @@ pub async fn relay(
         to,
         signal,
     };
-    Ok(state.hub.publish_in_lane(site, id.0.as_u128(), &event).await?)
+    Ok(state
+        .hub
+        .publish_in_lane(site, id.0.as_u128(), &event)
+        .await?)
 }
 
 /// The call, if `party` is one of its two parties: another visitor's call is `not_found`
 /// (as another site's), another agent's `forbidden`.
-async fn party_call(state: &AppState, site: SiteId, party: CallParty, id: CallId) -> AppResult<Call> {
+async fn party_call(
+    state: &AppState,
+    site: SiteId,
+    party: CallParty,
+    id: CallId,
+) -> AppResult<Call> {
     let not_found = || AppError::new(ErrorCode::NotFound, format!("call {id} not found"));
-    let call = store::load(&state.db, site, id).await?.ok_or_else(not_found)?;
+    let call = store::load(&state.db, site, id)
+        .await?
+        .ok_or_else(not_found)?;
     match party {
         CallParty::Visitor(visitor) if visitor != call.visitor_id => Err(not_found()),
         CallParty::Agent(agent) if call.agent_id != Some(agent) => Err(AppError::new(
@@ -230,14 +243,18 @@ async fn apply(state: &AppState, site: SiteId, call: &Call, change: &Change) -> 
     if !store::transition(&mut tx, site, call.id, change).await? {
         return Ok(false);
     }
-    let duration = call
-        .answered_at
-        .map(|at| (time::OffsetDateTime::now_utc() - at).whole_seconds().max(0) as u64);
+    let duration = call.answered_at.map(|at| {
+        (time::OffsetDateTime::now_utc() - at)
+            .whole_seconds()
+            .max(0) as u64
+    });
     let line = transcript::line(call.kind, change.to, duration)
         .map(|line| MessageBody::parse(&line))
         .transpose()?;
     let appended = match &line {
-        Some(body) => Some(messages::append_system(&mut tx, site, call.conversation_id, body).await?),
+        Some(body) => {
+            Some(messages::append_system(&mut tx, site, call.conversation_id, body).await?)
+        }
         None => None,
     };
     tx.commit().await?;

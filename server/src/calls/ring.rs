@@ -86,11 +86,26 @@ mod tests {
         let in_a_call = agent(AgentStatus::Online, AgentState::Available, true);
         let busy = BTreeSet::from([in_a_call.id]);
         let cases = [
-            (agent(AgentStatus::Online, AgentState::Available, true), true),
-            (agent(AgentStatus::Online, AgentState::Available, false), false),
-            (agent(AgentStatus::Offline, AgentState::Available, true), false),
-            (agent(AgentStatus::Online, lunch(now + Duration::hours(1)), true), false),
-            (agent(AgentStatus::Online, lunch(now - Duration::minutes(1)), true), true),
+            (
+                agent(AgentStatus::Online, AgentState::Available, true),
+                true,
+            ),
+            (
+                agent(AgentStatus::Online, AgentState::Available, false),
+                false,
+            ),
+            (
+                agent(AgentStatus::Offline, AgentState::Available, true),
+                false,
+            ),
+            (
+                agent(AgentStatus::Online, lunch(now + Duration::hours(1)), true),
+                false,
+            ),
+            (
+                agent(AgentStatus::Online, lunch(now - Duration::minutes(1)), true),
+                true,
+            ),
             (in_a_call, false),
         ];
         for (agent, expected) in cases {

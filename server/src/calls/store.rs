@@ -6,8 +6,11 @@ use std::collections::BTreeSet;
 use std::time::Duration;
 
 use livedesk_protocol::calls::{Call, CallKind, CallOutcome, CallState, EndedBy};
-use livedesk_protocol::ids::{AgentId, CallId, ClientId, ConversationId, DepartmentId, SiteId, VisitorId};
+use livedesk_protocol::ids::{
+    AgentId, CallId, ClientId, ConversationId, DepartmentId, SiteId, VisitorId,
+};
 use sqlx::{PgConnection, PgPool};
+use time::OffsetDateTime;
 
 use crate::error::{AppError, AppResult};
 use crate::routing::RoutingRequest;
@@ -288,13 +291,16 @@ pub struct Live {
     pub state: CallState,
     /// Its ring or queue wait is over.
     pub overdue: bool,
+    pub visitor_gone_since: Option<OffsetDateTime>,
+    pub agent_gone_since: Option<OffsetDateTime>,
 }
 
 /// Every call that is not over, oldest first.
 pub async fn live(db: &PgPool) -> AppResult<Vec<Live>> {
     let rows = sqlx::query!(
         r#"SELECT id, site_id, visitor_id, agent_id, state,
-                  COALESCE(ring_deadline <= now(), false) AS "overdue!"
+                  COALESCE(ring_deadline <= now(), false) AS "overdue!",
+                  visitor_gone_since, agent_gone_since
            FROM calls WHERE ended_at IS NULL ORDER BY started_at, id"#
     )
     .fetch_all(db)
@@ -309,9 +315,30 @@ pub async fn live(db: &PgPool) -> AppResult<Vec<Live>> {
                 agent: r.agent_id.map(AgentId),
                 state: CallState::parse(&r.state)?,
                 overdue: r.overdue,
+                visitor_gone_since: r.visitor_gone_since,
+                agent_gone_since: r.agent_gone_since,
             })
         })
         .collect())
+}
+
+/// Records since when each party of a live call has been gone (`None`: here).
+pub async fn set_gone(
+    db: &PgPool,
+    id: CallId,
+    visitor_gone_since: Option<OffsetDateTime>,
+    agent_gone_since: Option<OffsetDateTime>,
+) -> AppResult<()> {
+    sqlx::query!(
+        "UPDATE calls SET visitor_gone_since = $2, agent_gone_since = $3
+         WHERE id = $1 AND ended_at IS NULL",
+        id.0,
+        visitor_gone_since,
+        agent_gone_since
+    )
+    .execute(db)
+    .await?;
+    Ok(())
 }
 
 /// A call waiting in its site's call queue.

@@ -63,23 +63,31 @@ async fn sweep(state: &AppState) -> AppResult<()> {
 }
 
 /// Whether the visitor, or the agent rung or in the call, has been gone longer than the
-/// grace period (their socket may just be reconnecting: media does not need it).
+/// grace period (their socket may just be reconnecting: media does not need it). A visitor
+/// counts as gone once their presence is offline, 5 s after their last socket closed.
 async fn party_lost(state: &AppState, call: &store::Live, grace: Duration) -> AppResult<bool> {
-    let visitor = state.visitors.presence(call.site, call.visitor).await?;
-    if visitor.status == VisitorStatus::Offline {
-        let gone = OffsetDateTime::now_utc() - visitor.last_seen;
-        if gone > grace {
-            return Ok(true);
-        }
-    }
-    let Some(agent) = call.agent.filter(|_| call.state != CallState::Queued) else {
-        return Ok(false);
-    };
-    Ok(state
-        .presence
-        .offline_for(call.site, agent)
+    let visitor_here = state
+        .visitors
+        .presence(call.site, call.visitor)
         .await?
-        .is_some_and(|gone| gone > grace))
+        .status
+        != VisitorStatus::Offline;
+    let agent_here = match call.agent.filter(|_| call.state != CallState::Queued) {
+        Some(agent) => state.presence.is_online(call.site, agent).await?,
+        None => true,
+    };
+    let now = OffsetDateTime::now_utc();
+    let gone_since = |here: bool, known: Option<OffsetDateTime>| match here {
+        true => None,
+        false => Some(known.unwrap_or(now)),
+    };
+    let visitor_gone = gone_since(visitor_here, call.visitor_gone_since);
+    let agent_gone = gone_since(agent_here, call.agent_gone_since);
+    if (visitor_gone, agent_gone) != (call.visitor_gone_since, call.agent_gone_since) {
+        store::set_gone(&state.db, call.id, visitor_gone, agent_gone).await?;
+    }
+    let longest = [visitor_gone, agent_gone].into_iter().flatten().min();
+    Ok(longest.is_some_and(|since| (now - since).unsigned_abs() > grace))
 }
 
 /// Rings free agents for the site's queued calls, first first, until one finds nobody.

@@ -46,14 +46,44 @@ mod tests {
     fn calls_are_told_in_the_transcript() {
         use CallKind::{Video, Voice};
         let cases = [
-            (Voice, CallState::Connecting, None, Some("Voice call started")),
-            (Video, CallState::Ended, Some(125), Some("Video call ended after 2:05")),
-            (Voice, CallState::Ended, Some(3_725), Some("Voice call ended after 1:02:05")),
-            (Voice, CallState::Failed, Some(7), Some("Voice call failed after 0:07")),
+            (
+                Voice,
+                CallState::Connecting,
+                None,
+                Some("Voice call started"),
+            ),
+            (
+                Video,
+                CallState::Ended,
+                Some(125),
+                Some("Video call ended after 2:05"),
+            ),
+            (
+                Voice,
+                CallState::Ended,
+                Some(3_725),
+                Some("Voice call ended after 1:02:05"),
+            ),
+            (
+                Voice,
+                CallState::Failed,
+                Some(7),
+                Some("Voice call failed after 0:07"),
+            ),
             (Voice, CallState::Failed, None, Some("Voice call failed")),
             (Video, CallState::Missed, None, Some("Missed video call")),
-            (Voice, CallState::Rejected, None, Some("Voice call declined")),
-            (Voice, CallState::Cancelled, None, Some("Voice call cancelled")),
+            (
+                Voice,
+                CallState::Rejected,
+                None,
+                Some("Voice call declined"),
+            ),
+            (
+                Voice,
+                CallState::Cancelled,
+                None,
+                Some("Voice call cancelled"),
+            ),
             (Voice, CallState::Ringing, None, None),
             (Voice, CallState::Queued, None, None),
             (Voice, CallState::Active, None, None),

@@ -31,19 +31,23 @@ pub async fn on_visitor_frame(
     let from = Party::Visitor;
     let act = match frame {
         VisitorFrame::CallStart { cid, kind } => Act::Start(cid, kind),
-        VisitorFrame::CallHangUp { cid, call_id } => Act::Change(Some(cid), call_id, CallEvent::HangUp),
+        VisitorFrame::CallHangUp { cid, call_id } => {
+            Act::Change(Some(cid), call_id, CallEvent::HangUp)
+        }
         VisitorFrame::CallFailed { cid, call_id } => {
             Act::Change(Some(cid), call_id, CallEvent::ConnectionFailed)
         }
         VisitorFrame::CallConnected { call_id } => {
             Act::Change(None, call_id, CallEvent::MediaConnected)
         }
-        VisitorFrame::CallOffer { call_id, description } => {
-            Act::Relay(call_id, CallSignal::Offer { description })
-        }
-        VisitorFrame::CallAnswer { call_id, description } => {
-            Act::Relay(call_id, CallSignal::Answer { description })
-        }
+        VisitorFrame::CallOffer {
+            call_id,
+            description,
+        } => Act::Relay(call_id, CallSignal::Offer { description }),
+        VisitorFrame::CallAnswer {
+            call_id,
+            description,
+        } => Act::Relay(call_id, CallSignal::Answer { description }),
         VisitorFrame::CallCandidate { call_id, candidate } => {
             Act::Relay(call_id, CallSignal::Candidate { candidate })
         }
@@ -71,21 +75,29 @@ pub async fn on_agent_frame(
 ) -> Result<(), Gone> {
     let from = Party::Agents;
     let act = match frame {
-        AgentFrame::CallAccept { cid, call_id } => Act::Change(Some(cid), call_id, CallEvent::Accept),
-        AgentFrame::CallReject { cid, call_id } => Act::Change(Some(cid), call_id, CallEvent::Reject),
-        AgentFrame::CallHangUp { cid, call_id } => Act::Change(Some(cid), call_id, CallEvent::HangUp),
+        AgentFrame::CallAccept { cid, call_id } => {
+            Act::Change(Some(cid), call_id, CallEvent::Accept)
+        }
+        AgentFrame::CallReject { cid, call_id } => {
+            Act::Change(Some(cid), call_id, CallEvent::Reject)
+        }
+        AgentFrame::CallHangUp { cid, call_id } => {
+            Act::Change(Some(cid), call_id, CallEvent::HangUp)
+        }
         AgentFrame::CallFailed { cid, call_id } => {
             Act::Change(Some(cid), call_id, CallEvent::ConnectionFailed)
         }
         AgentFrame::CallConnected { call_id } => {
             Act::Change(None, call_id, CallEvent::MediaConnected)
         }
-        AgentFrame::CallOffer { call_id, description } => {
-            Act::Relay(call_id, CallSignal::Offer { description })
-        }
-        AgentFrame::CallAnswer { call_id, description } => {
-            Act::Relay(call_id, CallSignal::Answer { description })
-        }
+        AgentFrame::CallOffer {
+            call_id,
+            description,
+        } => Act::Relay(call_id, CallSignal::Offer { description }),
+        AgentFrame::CallAnswer {
+            call_id,
+            description,
+        } => Act::Relay(call_id, CallSignal::Answer { description }),
         AgentFrame::CallCandidate { call_id, candidate } => {
             Act::Relay(call_id, CallSignal::Candidate { candidate })
         }
@@ -153,10 +165,9 @@ pub fn frame_for(event: &HubEvent) -> Option<ServerFrame> {
                     call_id,
                     description,
                 },
-                CallSignal::Candidate { candidate } => ServerFrame::CallCandidate {
-                    call_id,
-                    candidate,
-                },
+                CallSignal::Candidate { candidate } => {
+                    ServerFrame::CallCandidate { call_id, candidate }
+                }
                 CallSignal::Media { from, media } => ServerFrame::CallMedia {
                     call_id,
                     from,

@@ -291,12 +291,12 @@ async fn deliver(link: &mut Link, event: &HubEvent) -> Result<(), Gone> {
         }
         // For no socket: it only makes the node recompute the site's status.
         HubEvent::HoursChanged {} => Ok(()),
-        HubEvent::CallChanged { .. } | HubEvent::CallQueued { .. } | HubEvent::CallSignal { .. } => {
-            match calls::frame_for(event) {
-                Some(frame) => link.send(&frame).await,
-                None => Ok(()),
-            }
-        }
+        HubEvent::CallChanged { .. }
+        | HubEvent::CallQueued { .. }
+        | HubEvent::CallSignal { .. } => match calls::frame_for(event) {
+            Some(frame) => link.send(&frame).await,
+            None => Ok(()),
+        },
         HubEvent::ConversationOpened { conversation } => {
             link.send(&ServerFrame::ConversationOpened {
                 conversation: conversation.clone(),

@@ -6,7 +6,9 @@
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use livedesk_protocol::calls::{CallKind, CallState, IceCandidate, IceConfig, SdpType, SessionDescription};
+use livedesk_protocol::calls::{
+    CallKind, CallState, IceCandidate, IceConfig, SdpType, SessionDescription,
+};
 use livedesk_protocol::frames::{AgentFrame, ServerFrame, VisitorFrame};
 use livedesk_protocol::ids::{CallId, ClientId};
 use livedesk_signaling::ice::{turn_credential, verify};
@@ -18,10 +20,12 @@ use webrtc::peer_connection::{
     RTCPeerConnectionIceEvent, RTCPeerConnectionState, RTCSessionDescription,
 };
 
-use crate::calls::{Chatting, TURN_SECRET, agent_act, changed_to, chatting, start_call, with_calls};
-use crate::messaging::{agent, answer};
+use crate::calls::{
+    Chatting, TURN_SECRET, agent_act, changed_to, chatting, start_call, with_calls,
+};
+use crate::messaging::answer;
 use crate::support::TestApp;
-use crate::support::client::{Socket, http, login};
+use crate::support::client::{Socket, http};
 
 /// What a peer connection reports, as channels the test reads.
 struct Reports {
@@ -125,7 +129,10 @@ fn theirs(candidate: IceCandidate) -> RTCIceCandidateInit {
 async fn add_remote<P: PeerConnection>(peer: &mut Peer<P>, candidate: IceCandidate) {
     let init = theirs(candidate);
     if peer.pc.remote_description().await.is_some() {
-        peer.pc.add_ice_candidate(init).await.expect("a remote candidate");
+        peer.pc
+            .add_ice_candidate(init)
+            .await
+            .expect("a remote candidate");
     } else {
         peer.early.push(init);
     }
@@ -137,7 +144,10 @@ async fn remote_set<P: PeerConnection>(peer: &mut Peer<P>, description: RTCSessi
         .await
         .expect("the remote description");
     for init in std::mem::take(&mut peer.early) {
-        peer.pc.add_ice_candidate(init).await.expect("an early remote candidate");
+        peer.pc
+            .add_ice_candidate(init)
+            .await
+            .expect("an early remote candidate");
     }
 }
 
@@ -152,17 +162,32 @@ async fn negotiate<V: PeerConnection, A: PeerConnection>(
     agent: &mut Peer<A>,
 ) {
     let offer = visitor.pc.create_offer(None).await.expect("an offer");
-    visitor.pc.set_local_description(offer).await.expect("the local offer");
-    let sdp = visitor.pc.local_description().await.expect("a local description").sdp;
+    visitor
+        .pc
+        .set_local_description(offer)
+        .await
+        .expect("the local offer");
+    let sdp = visitor
+        .pc
+        .local_description()
+        .await
+        .expect("a local description")
+        .sdp;
     widget
         .send_json(&VisitorFrame::CallOffer {
             call_id: call,
-            description: SessionDescription { kind: SdpType::Offer, sdp },
+            description: SessionDescription {
+                kind: SdpType::Offer,
+                sdp,
+            },
         })
         .await;
     let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
     while !(visitor.connected && agent.connected) {
-        assert!(tokio::time::Instant::now() < deadline, "the peers did not connect within 30 s");
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the peers did not connect within 30 s"
+        );
         tokio::select! {
             Some((init, typ)) = visitor.candidates.recv() => {
                 visitor.gathered.push(typ);
@@ -215,7 +240,9 @@ async fn negotiate<V: PeerConnection, A: PeerConnection>(
 }
 
 /// Text that arrives on a data channel, as a channel of strings.
-fn messages_of(channel: Arc<dyn DataChannel>) -> (UnboundedReceiver<()>, UnboundedReceiver<String>) {
+fn messages_of(
+    channel: Arc<dyn DataChannel>,
+) -> (UnboundedReceiver<()>, UnboundedReceiver<String>) {
     let (open_tx, open) = unbounded_channel();
     let (text_tx, text) = unbounded_channel();
     tokio::spawn(async move {
@@ -258,43 +285,101 @@ async fn ice_config(app: &TestApp, token: &str) -> IceConfig {
 async fn call_and_talk(relay: bool) {
     let app = TestApp::spawn_with(|s| with_calls(s, 30)).await;
     let second = app.second_node().await;
-    let Chatting { desk: _first_desk, mut widget, agent_token, visitor_token, .. } = chatting(&app).await;
-    let mut desk = agent(&second, &agent_token).await;
+    let Chatting {
+        desk: _first_desk,
+        mut widget,
+        agent_token,
+        visitor_token,
+        ..
+    } = chatting(&app).await;
+    // The agent's second tab, on the other node (already online: no presence news).
+    let mut desk = Socket::agent(&second, &agent_token).await;
+    assert!(matches!(desk.recv().await, ServerFrame::AgentHello { .. }));
     let call = start_call(&mut widget, CallKind::Voice).await;
     changed_to(&mut desk, call.id, CallState::Ringing).await;
-    assert_eq!(agent_act(&mut desk, |cid, call_id| AgentFrame::CallAccept { cid, call_id }, call.id).await, Ok(()));
+    assert_eq!(
+        agent_act(
+            &mut desk,
+            |cid, call_id| AgentFrame::CallAccept { cid, call_id },
+            call.id
+        )
+        .await,
+        Ok(())
+    );
     changed_to(&mut widget, call.id, CallState::Connecting).await;
     let (visitor_ice, agent_ice) = if relay {
-        (Some(ice_config(&app, &visitor_token).await), Some(ice_config(&app, &agent_token).await))
+        (
+            Some(ice_config(&app, &visitor_token).await),
+            Some(ice_config(&app, &agent_token).await),
+        )
     } else {
         (None, None)
     };
     let mut visitor = peer(visitor_ice.as_ref()).await;
     let mut agent_peer = peer(agent_ice.as_ref()).await;
-    let visitor_channel = visitor.pc.create_data_channel("livedesk", None).await.expect("a data channel");
+    let visitor_channel = visitor
+        .pc
+        .create_data_channel("livedesk", None)
+        .await
+        .expect("a data channel");
     let (mut visitor_open, mut visitor_text) = messages_of(visitor_channel.clone());
 
-    negotiate(call.id, &mut widget, &mut desk, &mut visitor, &mut agent_peer).await;
+    negotiate(
+        call.id,
+        &mut widget,
+        &mut desk,
+        &mut visitor,
+        &mut agent_peer,
+    )
+    .await;
 
     within("the visitor's channel to open", visitor_open.recv()).await;
-    visitor_channel.send_text("hello from the visitor").await.expect("sent");
+    visitor_channel
+        .send_text("hello from the visitor")
+        .await
+        .expect("sent");
     let agent_channel = within("the agent's data channel", agent_peer.channels.recv()).await;
     let (_, mut agent_text) = messages_of(agent_channel.clone());
-    assert_eq!(within("the visitor's text", agent_text.recv()).await, "hello from the visitor");
-    agent_channel.send_text("hello from the agent").await.expect("sent");
-    assert_eq!(within("the agent's text", visitor_text.recv()).await, "hello from the agent");
+    assert_eq!(
+        within("the visitor's text", agent_text.recv()).await,
+        "hello from the visitor"
+    );
+    agent_channel
+        .send_text("hello from the agent")
+        .await
+        .expect("sent");
+    assert_eq!(
+        within("the agent's text", visitor_text.recv()).await,
+        "hello from the agent"
+    );
     if relay {
         for gathered in [&visitor.gathered, &agent_peer.gathered] {
-            assert!(!gathered.is_empty() && gathered.iter().all(|t| *t == RTCIceCandidateType::Relay), "{gathered:?}");
+            assert!(
+                !gathered.is_empty() && gathered.iter().all(|t| *t == RTCIceCandidateType::Relay),
+                "{gathered:?}"
+            );
         }
     } else {
         assert!(visitor.gathered.contains(&RTCIceCandidateType::Host));
     }
 
-    widget.send_json(&VisitorFrame::CallConnected { call_id: call.id }).await;
+    widget
+        .send_json(&VisitorFrame::CallConnected { call_id: call.id })
+        .await;
     changed_to(&mut desk, call.id, CallState::Active).await;
     let cid = ClientId::new_random();
-    assert_eq!(answer(&mut widget, cid, &VisitorFrame::CallHangUp { cid, call_id: call.id }).await, Ok(()));
+    assert_eq!(
+        answer(
+            &mut widget,
+            cid,
+            &VisitorFrame::CallHangUp {
+                cid,
+                call_id: call.id
+            }
+        )
+        .await,
+        Ok(())
+    );
     changed_to(&mut desk, call.id, CallState::Ended).await;
     let _ = visitor.pc.close().await;
     let _ = agent_peer.pc.close().await;
@@ -313,19 +398,42 @@ async fn two_webrtc_peers_talk_through_the_embedded_turn_relay() {
 #[tokio::test]
 async fn ice_servers_come_with_short_lived_turn_credentials_for_visitors_and_agents() {
     let app = TestApp::spawn_with(|s| with_calls(s, 30)).await;
-    let Chatting { agent_token, visitor_token, .. } = chatting(&app).await;
-    let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_secs();
+    let Chatting {
+        agent_token,
+        visitor_token,
+        ..
+    } = chatting(&app).await;
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
 
     for token in [&visitor_token, &agent_token] {
         let ice = ice_config(&app, token).await;
-        let [stun, turn] = &ice.ice_servers[..] else { panic!("a STUN and a TURN entry: {ice:?}") };
+        let [stun, turn] = &ice.ice_servers[..] else {
+            panic!("a STUN and a TURN entry: {ice:?}")
+        };
         assert!(stun.urls[0].starts_with("stun:127.0.0.1:") && stun.credential.is_none());
-        assert!(turn.urls[0].starts_with("turn:127.0.0.1:") && turn.urls[0].ends_with("?transport=udp"));
-        let (username, credential) = (turn.username.as_deref().unwrap(), turn.credential.as_deref().unwrap());
+        assert!(
+            turn.urls[0].starts_with("turn:127.0.0.1:") && turn.urls[0].ends_with("?transport=udp")
+        );
+        let (username, credential) = (
+            turn.username.as_deref().unwrap(),
+            turn.credential.as_deref().unwrap(),
+        );
         let expires_at = ice.expires_at.unwrap();
-        assert_eq!(username, format!("{expires_at}:{}", username.split_once(':').unwrap().1));
-        assert!((now + 3590..=now + 3610).contains(&expires_at), "an hour from now");
-        assert_eq!(verify(TURN_SECRET.as_bytes(), username, credential, now), Ok(()));
+        assert_eq!(
+            username,
+            format!("{expires_at}:{}", username.split_once(':').unwrap().1)
+        );
+        assert!(
+            (now + 3590..=now + 3610).contains(&expires_at),
+            "an hour from now"
+        );
+        assert_eq!(
+            verify(TURN_SECRET.as_bytes(), username, credential, now),
+            Ok(())
+        );
     }
     for bad in [None, Some("not-a-token")] {
         let mut request = http().get(app.node.url("/api/v1/calls/ice-servers"));
@@ -345,8 +453,14 @@ async fn the_embedded_turn_server_relays_for_a_fresh_credential_and_refuses_an_e
     let Chatting { visitor_token, .. } = chatting(&app).await;
     let ice = ice_config(&app, &visitor_token).await;
     let turn_url = &ice.ice_servers[1].urls[0];
-    let server = turn_url.trim_start_matches("turn:").trim_end_matches("?transport=udp").to_owned();
-    let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_secs();
+    let server = turn_url
+        .trim_start_matches("turn:")
+        .trim_end_matches("?transport=udp")
+        .to_owned();
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
     let fresh = ice.ice_servers[1].clone();
     let expired = turn_credential(TURN_SECRET.as_bytes(), "6f0c", now - 60);
 
@@ -373,8 +487,17 @@ async fn the_embedded_turn_server_relays_for_a_fresh_credential_and_refuses_an_e
             matches!(allocated, Ok(Ok(_)))
         }
     };
-    assert!(allocate(fresh.username.unwrap(), fresh.credential.unwrap()).await, "a fresh credential gets a relay");
-    assert!(!allocate(expired.username, expired.credential).await, "an expired one does not");
+    assert!(
+        allocate(fresh.username.unwrap(), fresh.credential.unwrap()).await,
+        "a fresh credential gets a relay"
+    );
+    assert!(
+        !allocate(expired.username, expired.credential).await,
+        "an expired one does not"
+    );
     let forged = turn_credential(b"another secret entirely", "6f0c", now + 600);
-    assert!(!allocate(forged.username, forged.credential).await, "nor one made with another secret");
+    assert!(
+        !allocate(forged.username, forged.credential).await,
+        "nor one made with another secret"
+    );
 }
