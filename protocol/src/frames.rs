@@ -266,9 +266,9 @@ pub enum ServerFrame {
     },
     /// An agent of the site came online, went offline or changed state (agents only).
     AgentPresence { presence: AgentPresence },
-    /// A visitor of the site came online, changed page, became active or idle, or went
-    /// offline (agents only).
-    VisitorPresence { presence: VisitorPresence },
+    /// Visitors of the site came online, changed page, became active or idle, or went
+    /// offline (agents only). Batched: each visitor at most once, with its latest presence.
+    VisitorPresence { visitors: Vec<VisitorPresence> },
     /// What the widget offers now (visitors only): right after the hello, and whenever the
     /// state, the reason or the opening and closing times change.
     SiteStatus { status: SiteStatus },

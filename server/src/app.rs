@@ -79,6 +79,7 @@ impl Application {
             presence: Presence::new(redis.clone()),
             queue: Queue::new(redis.clone()),
             visitors: VisitorTracker::new(redis.clone()),
+            visitor_news: Arc::new(visitors::outbox::PresenceOutbox::default()),
             redis,
             hub,
             tokens,
@@ -88,6 +89,7 @@ impl Application {
         tokio::spawn(assignment::grace::sweep_forever(state.clone()));
         tokio::spawn(assignment::upkeep::upkeep_forever(state.clone()));
         tokio::spawn(visitors::sweep::sweep_forever(state.clone()));
+        tokio::spawn(visitors::outbox::flush_forever(state.clone()));
         tokio::spawn(sites::live_status::watch_forever(state.clone()));
         tokio::spawn(calls::sweep::sweep_forever(state.clone()));
         let router = routes(&state);
@@ -134,6 +136,8 @@ impl Application {
         {
             tracing::warn!("some sockets did not close in time");
         }
+        // The news of the visitors whose sockets just closed.
+        visitors::outbox::flush(&state).await;
         if let Some(turn) = turn
             && let Err(error) = turn.close().await
         {

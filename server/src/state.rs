@@ -13,6 +13,7 @@ use crate::presence::Presence;
 use crate::queue::Queue;
 use crate::realtime::hub::Hub;
 use crate::visitors::VisitorTracker;
+use crate::visitors::outbox::PresenceOutbox;
 
 #[derive(Clone)]
 pub struct AppState {
@@ -25,6 +26,8 @@ pub struct AppState {
     pub queue: Queue,
     /// Visitors' sockets, pages and activity in Redis.
     pub visitors: VisitorTracker,
+    /// Visitor presence news waiting to be published to the site's agents, in batches.
+    pub visitor_news: Arc<PresenceOutbox>,
     pub tokens: Arc<TokenKeys>,
     /// The STUN/TURN servers handed to callers.
     pub ice: Arc<IceServers>,

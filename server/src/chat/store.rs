@@ -1,6 +1,11 @@
 //! Storing and reading messages. Each message gets the next `seq` of its conversation in
 //! the transaction that inserts it, under the conversation row's lock, so seqs have no gaps
 //! and a message is durable before anyone is told about it.
+//!
+//! A message into an open conversation, with a client id not seen before, is one
+//! statement ([`append_to_open`]): one round trip and one commit. Everything else (the
+//! first message, which opens the conversation; a retried client id; a closed or unknown
+//! conversation) takes the transaction in [`append`], which tells those cases apart.
 
 use livedesk_protocol::ErrorCode;
 use livedesk_protocol::chat::{
@@ -49,6 +54,14 @@ pub async fn append(
     cid: ClientId,
     body: MessageBody,
 ) -> AppResult<Appended> {
+    if let Some((message, visitor_id)) = append_to_open(db, site, &sender, cid, &body).await? {
+        return Ok(Appended {
+            visitor_id,
+            message,
+            opened: None,
+            duplicate: false,
+        });
+    }
     let mut tx = db.begin().await?;
     let (conversation, opened) = match &sender {
         Sender::Visitor { id, start } => {
@@ -153,6 +166,72 @@ pub async fn append_system(
         opened: None,
         duplicate: false,
     })
+}
+
+/// The common case in one statement: bump the open conversation's `seq` and insert the
+/// message, unless its client id is stored already. `None` when nothing was stored (no
+/// open conversation, or a retry): [`append`] then finds out which in a transaction. Two
+/// retries of one new client id racing each other: the unique `(conversation_id,
+/// client_id)` index refuses the second, whose statement (and `seq` bump) is undone, and
+/// it too goes the long way, where it finds the first.
+async fn append_to_open(
+    db: &PgPool,
+    site: SiteId,
+    sender: &Sender,
+    cid: ClientId,
+    body: &MessageBody,
+) -> AppResult<Option<(Message, VisitorId)>> {
+    let (visitor, conversation, kind, agent_id, agent_name) = match sender {
+        Sender::Visitor { id, .. } => (Some(id.0), None, AuthorKind::Visitor, None, None),
+        Sender::Agent {
+            id,
+            name,
+            conversation,
+        } => (
+            None,
+            Some(conversation.0),
+            AuthorKind::Agent,
+            Some(id.0),
+            Some(name.as_str()),
+        ),
+    };
+    let row = sqlx::query_as!(
+        MessageRow,
+        r#"WITH bumped AS (
+               UPDATE conversations c SET last_seq = c.last_seq + 1, last_message_at = now()
+               WHERE c.id = COALESCE($3::uuid, (SELECT o.id FROM conversations o
+                                                WHERE o.site_id = $1 AND o.visitor_id = $2
+                                                  AND o.status = 'open'))
+                 AND c.site_id = $1 AND c.status = 'open'
+                 AND NOT EXISTS (SELECT 1 FROM messages m
+                                 WHERE m.conversation_id = c.id AND m.client_id = $4)
+               RETURNING c.id, c.last_seq, c.visitor_id
+           )
+           INSERT INTO messages (id, site_id, conversation_id, seq, client_id, author_kind, author_agent_id, author_name, body)
+           SELECT $5, $1, b.id, b.last_seq, $4, $6, $7, $8, $9 FROM bumped b
+           RETURNING id, conversation_id, seq, client_id, author_kind AS "author_kind: AuthorKind",
+                     author_agent_id, author_name, body, created_at, edited_at, deleted_at,
+                     (SELECT b.visitor_id FROM bumped b) AS "visitor_id!""#,
+        site.0,
+        visitor,
+        conversation,
+        cid.0,
+        Uuid::new_v4(),
+        kind as AuthorKind,
+        agent_id,
+        agent_name,
+        body.as_str(),
+    )
+    .fetch_optional(db)
+    .await;
+    match row {
+        Ok(row) => Ok(row.map(|row| {
+            let visitor = VisitorId(row.visitor_id);
+            (row.into_message(), visitor)
+        })),
+        Err(sqlx::Error::Database(error)) if error.is_unique_violation() => Ok(None),
+        Err(error) => Err(error.into()),
+    }
 }
 
 struct Locked {

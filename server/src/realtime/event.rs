@@ -93,9 +93,9 @@ pub enum HubEvent {
         visitor_id: VisitorId,
         waited_secs: u64,
     },
-    /// A visitor came online, changed page, became active or idle, or left: for the site's
-    /// agents.
-    VisitorPresence { presence: VisitorPresence },
+    /// Visitors came online, changed page, became active or idle, or left: for the site's
+    /// agents, batched ([`crate::visitors::outbox`]).
+    VisitorPresence { visitors: Vec<VisitorPresence> },
     /// An admin changed the business hours (or the emergency override): for no socket;
     /// each node recomputes the site's status for its widgets.
     HoursChanged {},
@@ -147,6 +147,36 @@ pub enum CallSignal {
 }
 
 impl HubEvent {
+    /// The visitor the event is about, when it is about one: only that visitor's sockets
+    /// may hear it. `None` for events about the site as a whole.
+    pub fn visitor_id(&self) -> Option<VisitorId> {
+        match self {
+            HubEvent::Message { visitor_id, .. }
+            | HubEvent::MessageChanged { visitor_id, .. }
+            | HubEvent::ConversationAssigned { visitor_id, .. }
+            | HubEvent::ConversationReturned { visitor_id, .. }
+            | HubEvent::ConversationClosed { visitor_id, .. }
+            | HubEvent::Typing { visitor_id, .. }
+            | HubEvent::Receipt { visitor_id, .. }
+            | HubEvent::ConversationTransferred { visitor_id, .. }
+            | HubEvent::WaitTimedOut { visitor_id, .. }
+            | HubEvent::CallQueued { visitor_id, .. } => Some(*visitor_id),
+            HubEvent::CallChanged { call } => Some(call.visitor_id),
+            HubEvent::CallSignal { to, .. } => match to {
+                CallParty::Visitor(visitor) => Some(*visitor),
+                CallParty::Agent(_) => None,
+            },
+            HubEvent::QueueMoved { .. }
+            | HubEvent::NoteAdded { .. }
+            | HubEvent::ConversationOpened { .. }
+            | HubEvent::ConversationRated { .. }
+            | HubEvent::AgentPresence { .. }
+            | HubEvent::TagsChanged { .. }
+            | HubEvent::VisitorPresence { .. }
+            | HubEvent::HoursChanged {} => None,
+        }
+    }
+
     /// Whether the event may change the site's public status: who can take a chat (agents'
     /// presence and load), the queue, or the hours.
     pub fn moves_site_status(&self) -> bool {

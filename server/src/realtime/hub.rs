@@ -5,6 +5,7 @@
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Duration, Instant};
 
 use fred::clients::{Pool, SubscriberClient};
 use fred::interfaces::{ClientLike, EventInterface, PubsubInterface};
@@ -17,9 +18,14 @@ use super::event::{CallParty, HubEvent, site_channel, site_of_channel};
 use super::nudges::StatusNudges;
 use crate::sites::live_status;
 
-/// Events a socket may have waiting before it counts as a slow consumer and is closed
-/// (it then reconnects and resumes from its last seq, so nothing is lost).
+/// Events a visitor's socket may have waiting before it counts as a slow consumer and is
+/// closed (it then reconnects and resumes from its last seq, so nothing is lost).
 pub const SOCKET_BUFFER: usize = 256;
+
+/// The same for an agent's socket, which hears everything of its site: a burst (a crowd of
+/// visitors, a busy minute) must not close it. Agents are few, and a channel's slots are
+/// allocated as they fill, so this costs nothing while the agent keeps up.
+pub const AGENT_SOCKET_BUFFER: usize = 4096;
 
 /// Redis messages the subscriber may hold for the forwarding task before the hub counts as
 /// behind (and asks every socket of the node to reconnect and resume). fred's default, 32,
@@ -112,37 +118,90 @@ struct Inner {
     status_nudges: StatusNudges,
 }
 
+/// A site's sockets on this node, agents apart and visitors by visitor: an event about one
+/// visitor costs that visitor's sockets and the agents, however many other visitors are
+/// on the site.
 #[derive(Default)]
 struct SiteSockets {
     subscribed: bool,
-    members: HashMap<u64, Member>,
+    agents: Sockets,
+    /// Each visitor's sockets (tabs); a visitor is removed with its last socket.
+    visitors: HashMap<VisitorId, Sockets>,
     /// The status this node's visitor sockets of the site were last given.
     status: Option<SiteStatus>,
+    /// The status as last computed here and when, for widgets that connect: forgotten when
+    /// an event that may change it arrives ([`HubEvent::moves_site_status`]).
+    computed: Option<(SiteStatus, Instant)>,
+    /// Counts the events that forgot `computed`: a status computed while one arrived is
+    /// not stored.
+    status_generation: u64,
+    /// One computation of the status at a time: a crowd connecting at once waits for it
+    /// instead of each asking PostgreSQL and Redis.
+    computing: Arc<tokio::sync::Mutex<()>>,
 }
+
+/// Sockets by member id.
+type Sockets = HashMap<u64, mpsc::Sender<Delivery>>;
 
 impl SiteSockets {
     fn has_visitors(&self) -> bool {
-        self.members
-            .values()
-            .any(|m| matches!(m.audience, Audience::Visitor(_)))
+        !self.visitors.is_empty()
     }
-}
 
-struct Member {
-    audience: Audience,
-    tx: mpsc::Sender<Delivery>,
+    fn is_empty(&self) -> bool {
+        self.agents.is_empty() && self.visitors.is_empty()
+    }
+
+    fn len(&self) -> usize {
+        self.agents.len() + self.visitors.values().map(HashMap::len).sum::<usize>()
+    }
+
+    /// Offers `delivery` to every visitor socket of the site.
+    fn offer_visitors(&mut self, delivery: &Delivery) {
+        self.visitors.retain(|_, tabs| {
+            tabs.retain(|_, tx| offer(tx, delivery.clone()));
+            !tabs.is_empty()
+        });
+    }
+
+    /// Hands `event` to the sockets that want it.
+    fn deliver(&mut self, event: &Arc<HubEvent>) {
+        let delivery = Delivery::Event(event.clone());
+        if Audience::Agent.wants(event) {
+            self.agents.retain(|_, tx| offer(tx, delivery.clone()));
+        }
+        match event.visitor_id() {
+            Some(visitor) => {
+                if Audience::Visitor(visitor).wants(event)
+                    && let Some(tabs) = self.visitors.get_mut(&visitor)
+                {
+                    tabs.retain(|_, tx| offer(tx, delivery.clone()));
+                    if tabs.is_empty() {
+                        self.visitors.remove(&visitor);
+                    }
+                }
+            }
+            // About the site as a whole: the same for every visitor.
+            None => {
+                if Audience::Visitor(VisitorId(uuid::Uuid::nil())).wants(event) {
+                    self.offer_visitors(&delivery);
+                }
+            }
+        }
+    }
 }
 
 /// A socket's place in the hub; leaving happens on drop.
 pub struct Membership {
     hub: Hub,
     site: SiteId,
+    audience: Audience,
     id: u64,
 }
 
 impl Drop for Membership {
     fn drop(&mut self) {
-        self.hub.leave(self.site, self.id);
+        self.hub.leave(self.site, self.audience, self.id);
     }
 }
 
@@ -212,16 +271,26 @@ impl Hub {
         site: SiteId,
         audience: Audience,
     ) -> Result<(Membership, mpsc::Receiver<Delivery>), fred::error::Error> {
-        let (tx, rx) = mpsc::channel(SOCKET_BUFFER);
+        let capacity = match audience {
+            Audience::Agent => AGENT_SOCKET_BUFFER,
+            Audience::Visitor(_) => SOCKET_BUFFER,
+        };
+        let (tx, rx) = mpsc::channel(capacity);
         let id = self.0.next_member.fetch_add(1, Ordering::Relaxed);
-        self.sites()
-            .entry(site)
-            .or_default()
-            .members
-            .insert(id, Member { audience, tx });
+        {
+            let mut sites = self.sites();
+            let sockets = sites.entry(site).or_default();
+            match audience {
+                Audience::Agent => sockets.agents.insert(id, tx),
+                Audience::Visitor(visitor) => {
+                    sockets.visitors.entry(visitor).or_default().insert(id, tx)
+                }
+            };
+        }
         let membership = Membership {
             hub: self.clone(),
             site,
+            audience,
             id,
         };
         self.ensure_subscribed(site).await?;
@@ -248,13 +317,25 @@ impl Hub {
         Ok(())
     }
 
-    fn leave(&self, site: SiteId, id: u64) {
+    fn leave(&self, site: SiteId, audience: Audience, id: u64) {
         let mut sites = self.sites();
         let Some(sockets) = sites.get_mut(&site) else {
             return;
         };
-        sockets.members.remove(&id);
-        if sockets.members.is_empty() {
+        match audience {
+            Audience::Agent => {
+                sockets.agents.remove(&id);
+            }
+            Audience::Visitor(visitor) => {
+                if let Some(tabs) = sockets.visitors.get_mut(&visitor) {
+                    tabs.remove(&id);
+                    if tabs.is_empty() {
+                        sockets.visitors.remove(&visitor);
+                    }
+                }
+            }
+        }
+        if sockets.is_empty() {
             sites.remove(&site);
             drop(sites);
             let hub = self.clone();
@@ -312,9 +393,11 @@ impl Hub {
         let Some(sockets) = sites.get_mut(&site) else {
             return;
         };
-        sockets.members.retain(|_, member| {
-            !member.audience.wants(&event) || offer(member, Delivery::Event(event.clone()))
-        });
+        sockets.deliver(&event);
+        if event.moves_site_status() {
+            sockets.computed = None;
+            sockets.status_generation += 1;
+        }
         if event.moves_site_status() && sockets.has_visitors() {
             self.0.status_nudges.nudge(site);
         }
@@ -322,9 +405,8 @@ impl Hub {
 
     fn resync_all(&self) {
         for sockets in self.sites().values_mut() {
-            sockets
-                .members
-                .retain(|_, member| offer(member, Delivery::Resync));
+            sockets.agents.retain(|_, tx| offer(tx, Delivery::Resync));
+            sockets.offer_visitors(&Delivery::Resync);
         }
     }
 
@@ -362,6 +444,35 @@ impl Hub {
         self.0.status_nudges.next().await
     }
 
+    /// The site's status as computed here less than `fresh_for` ago, with no event since
+    /// that may have changed it.
+    pub fn computed_status(&self, site: SiteId, fresh_for: Duration) -> Option<SiteStatus> {
+        let sites = self.sites();
+        let (status, at) = sites.get(&site)?.computed.as_ref()?;
+        (at.elapsed() < fresh_for).then(|| status.clone())
+    }
+
+    /// Where the site's status stands: pass it to [`Hub::store_computed_status`] with a
+    /// status computed after this call.
+    pub fn status_generation(&self, site: SiteId) -> u64 {
+        self.sites().get(&site).map_or(0, |s| s.status_generation)
+    }
+
+    /// Remembers `status`, computed after `generation` was read, unless an event that may
+    /// change it arrived meanwhile.
+    pub fn store_computed_status(&self, site: SiteId, status: &SiteStatus, generation: u64) {
+        if let Some(sockets) = self.sites().get_mut(&site)
+            && sockets.status_generation == generation
+        {
+            sockets.computed = Some((status.clone(), Instant::now()));
+        }
+    }
+
+    /// The lock that serialises computing the site's status on this node.
+    pub fn status_lock(&self, site: SiteId) -> Option<Arc<tokio::sync::Mutex<()>>> {
+        self.sites().get(&site).map(|s| s.computing.clone())
+    }
+
     /// A new visitor socket was given `status` with its hello; later pushes compare with it
     /// unless the site's sockets were given one already.
     pub fn remember_status(&self, site: SiteId, status: &SiteStatus) {
@@ -382,23 +493,20 @@ impl Hub {
         }
         let status = Arc::new(status);
         sockets.status = Some((*status).clone());
-        sockets.members.retain(|_, member| {
-            !matches!(member.audience, Audience::Visitor(_))
-                || offer(member, Delivery::SiteStatus(status.clone()))
-        });
+        sockets.offer_visitors(&Delivery::SiteStatus(status));
         true
     }
 
     /// Sockets of this node, for metrics and tests.
     pub fn socket_count(&self) -> usize {
-        self.sites().values().map(|s| s.members.len()).sum()
+        self.sites().values().map(SiteSockets::len).sum()
     }
 }
 
 /// `false` when the socket's buffer is full or it is gone: the member is dropped, which
 /// closes its channel, and the socket closes as a slow consumer.
-fn offer(member: &Member, delivery: Delivery) -> bool {
-    match member.tx.try_send(delivery) {
+fn offer(tx: &mpsc::Sender<Delivery>, delivery: Delivery) -> bool {
+    match tx.try_send(delivery) {
         Ok(()) => true,
         Err(mpsc::error::TrySendError::Full(_)) => {
             metrics::counter!("livedesk_slow_consumers_total").increment(1);
@@ -419,12 +527,12 @@ mod tests {
     fn visitor_presence_is_for_agents_and_hours_changes_for_no_socket() {
         let me = VisitorId::new_random();
         let presence = HubEvent::VisitorPresence {
-            presence: VisitorPresence {
+            visitors: vec![VisitorPresence {
                 visitor_id: me,
                 status: VisitorStatus::Active,
                 page: None,
                 last_seen: OffsetDateTime::UNIX_EPOCH,
-            },
+            }],
         };
         let hours = HubEvent::HoursChanged {};
         let cases = [

@@ -283,9 +283,9 @@ async fn deliver(link: &mut Link, event: &HubEvent) -> Result<(), Gone> {
             })
             .await
         }
-        HubEvent::VisitorPresence { presence } => {
+        HubEvent::VisitorPresence { visitors } => {
             link.send(&ServerFrame::VisitorPresence {
-                presence: presence.clone(),
+                visitors: visitors.clone(),
             })
             .await
         }

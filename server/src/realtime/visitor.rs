@@ -74,15 +74,21 @@ async fn connect(state: AppState, socket: WebSocket, token: String) {
         id: Uuid::new_v4(),
     };
     // Online before the client hears anything more: a listing after the status shows it.
-    presence.heartbeat(&state).await;
-    if presence.send_status(&state, &mut link).await.is_err() {
-        presence.closed(&state).await;
+    // Boxed too: the Redis and PostgreSQL round trips behind these are kilobytes of future.
+    Box::pin(presence.heartbeat(&state)).await;
+    if Box::pin(presence.send_status(&state, &mut link))
+        .await
+        .is_err()
+    {
+        Box::pin(presence.closed(&state)).await;
         return;
     }
     if let Some(open) = conversation
-        && tell_place(&state, &mut link, site, open.id).await.is_err()
+        && Box::pin(tell_place(&state, &mut link, site, open.id))
+            .await
+            .is_err()
     {
-        presence.closed(&state).await;
+        Box::pin(presence.closed(&state)).await;
         return;
     }
     socket::run(

@@ -7,10 +7,8 @@ use livedesk_protocol::ids::{SiteId, VisitorId};
 use livedesk_protocol::visitors::{PageView, VisitorActivity, VisitorPresence};
 use uuid::Uuid;
 
-use super::event::HubEvent;
 use super::link::{Gone, Link};
-use super::send::publish;
-use crate::sites::status;
+use crate::sites::live_status;
 use crate::state::AppState;
 
 /// One visitor socket, as the presence store knows it.
@@ -93,7 +91,7 @@ impl VisitorSocket {
     /// Sends the site's status (right after the hello). When it cannot be computed the
     /// failure is counted and logged and the socket carries on: the next recheck pushes it.
     pub async fn send_status(self, state: &AppState, link: &mut Link) -> Result<(), Gone> {
-        match status::current(state, self.site).await {
+        match live_status::for_new_widget(state, self.site).await {
             Ok(status) => {
                 state.hub.remember_status(self.site, &status);
                 link.send(&ServerFrame::SiteStatus { status }).await
@@ -112,9 +110,7 @@ impl VisitorSocket {
         change: Result<Option<VisitorPresence>, fred::error::Error>,
     ) {
         match change {
-            Ok(Some(presence)) => {
-                publish(state, self.site, &HubEvent::VisitorPresence { presence }).await
-            }
+            Ok(Some(presence)) => state.visitor_news.post(self.site, presence),
             Ok(None) => {}
             Err(error) => {
                 metrics::counter!("livedesk_presence_failures_total").increment(1);

@@ -14,9 +14,11 @@
 //! - this file: the pure rules: a presence from what Redis holds, and which changes are
 //!   news for the agents.
 //! - `store`: the Redis keys and commands ([`VisitorTracker`]).
-//! - `sweep`: announcing visitors who went offline.
+//! - `sweep`: finding visitors who went offline.
+//! - `outbox`: publishing the news to the agents in batches.
 //! - `routes`: `GET /api/v1/site/visitors/online`.
 
+pub mod outbox;
 pub mod routes;
 mod store;
 pub mod sweep;

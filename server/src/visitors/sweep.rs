@@ -8,8 +8,6 @@ use std::time::Duration;
 use livedesk_protocol::ids::SiteId;
 
 use crate::presence::news;
-use crate::realtime::event::HubEvent;
-use crate::realtime::send::publish;
 use crate::state::AppState;
 
 /// How often a node looks for visitors who left.
@@ -34,7 +32,7 @@ pub async fn sweep_forever(state: AppState) {
 
 async fn sweep(state: &AppState, site: SiteId) -> Result<(), fred::error::Error> {
     for presence in state.visitors.expire(site).await? {
-        publish(state, site, &HubEvent::VisitorPresence { presence }).await;
+        state.visitor_news.post(site, presence);
     }
     // Agents whose node died are told offline the same way, by their colleagues' nodes.
     for agent in state.presence.expire_stale(site).await? {

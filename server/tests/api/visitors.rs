@@ -13,8 +13,16 @@ use crate::support::{TestApp, TestNode, create_site, eventually};
 
 /// The next presence of `who` an agent's socket hears.
 async fn presence_of(desk: &mut Socket, who: VisitorId) -> VisitorPresence {
+    next_presence(desk, |presence| presence.visitor_id == who).await
+}
+
+/// The next visitor presence an agent's socket hears that `wanted` accepts.
+async fn next_presence(
+    desk: &mut Socket,
+    wanted: impl Fn(&VisitorPresence) -> bool,
+) -> VisitorPresence {
     desk.recv_until(|frame| match frame {
-        ServerFrame::VisitorPresence { presence } if presence.visitor_id == who => Some(presence),
+        ServerFrame::VisitorPresence { visitors } => visitors.into_iter().find(|p| wanted(p)),
         _ => None,
     })
     .await
@@ -106,17 +114,10 @@ async fn an_agent_on_another_node_follows_a_visitor_from_page_to_page_until_they
     assert_eq!(idle.page, in_cart.page, "idle on the same page");
 
     widget.close().await;
-    let gone = desk
-        .recv_until(|frame| match frame {
-            ServerFrame::VisitorPresence { presence }
-                if presence.visitor_id == session.visitor_id
-                    && presence.status == VisitorStatus::Offline =>
-            {
-                Some(presence)
-            }
-            _ => None,
-        })
-        .await;
+    let gone = next_presence(&mut desk, |presence| {
+        presence.visitor_id == session.visitor_id && presence.status == VisitorStatus::Offline
+    })
+    .await;
     assert_eq!(
         gone.page, in_cart.page,
         "the last page is kept for the agent"
@@ -159,17 +160,10 @@ async fn a_visitor_with_two_tabs_shows_the_latest_page_and_leaves_with_the_last_
 
     second.close().await;
     // Two tabs changing at once may each report the idle visitor: a repeat.
-    let after_idle = desk
-        .recv_until(|frame| match frame {
-            ServerFrame::VisitorPresence { presence }
-                if presence.visitor_id == session.visitor_id
-                    && presence.status != VisitorStatus::Idle =>
-            {
-                Some(presence)
-            }
-            _ => None,
-        })
-        .await;
+    let after_idle = next_presence(&mut desk, |presence| {
+        presence.visitor_id == session.visitor_id && presence.status != VisitorStatus::Idle
+    })
+    .await;
     assert_eq!(after_idle.status, VisitorStatus::Offline);
 }
 
@@ -181,12 +175,7 @@ async fn bad_page_frames_get_a_clear_error_and_change_nothing() {
     let session = visitor_session(&app.node, &app.site).await;
     let mut widget = visitor(&app.node, &session.visitor_token).await;
     show(&mut widget, "https://shop.example.com/shoes", "Shoes").await;
-    let before = desk
-        .recv_until(|frame| match frame {
-            ServerFrame::VisitorPresence { presence } if presence.page.is_some() => Some(presence),
-            _ => None,
-        })
-        .await;
+    let before = next_presence(&mut desk, |presence| presence.page.is_some()).await;
 
     let long_title = "t".repeat(MAX_PAGE_TITLE_CHARS + 1);
     for (url, title) in [
