@@ -4,6 +4,7 @@
 use axum::Json;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use livedesk_protocol::calls::PayloadError;
 use livedesk_protocol::chat::{MessageBodyError, RatingError};
 use livedesk_protocol::routing::{ChatRequestError, ProfileError, RoutingConfigError, TagError};
 use livedesk_protocol::{ApiError, ErrorCode};
@@ -39,7 +40,8 @@ invalid_input_from!(
     ChatRequestError,
     TagError,
     ProfileError,
-    RoutingConfigError
+    RoutingConfigError,
+    PayloadError
 );
 
 impl AppError {

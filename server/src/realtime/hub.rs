@@ -14,7 +14,7 @@ use livedesk_protocol::ids::{SiteId, VisitorId};
 use livedesk_protocol::status::SiteStatus;
 use tokio::sync::mpsc;
 
-use super::event::{HubEvent, site_channel, site_of_channel};
+use super::event::{CallParty, HubEvent, site_channel, site_of_channel};
 use super::nudges::StatusNudges;
 use crate::sites::live_status;
 
@@ -55,8 +55,17 @@ impl Audience {
     fn wants(self, event: &HubEvent) -> bool {
         match (self, event) {
             (_, HubEvent::HoursChanged {}) => false,
-            (Audience::Agent, HubEvent::QueueMoved { .. }) => false,
+            (Audience::Agent, HubEvent::QueueMoved { .. } | HubEvent::CallQueued { .. }) => false,
+            // To every agent socket; each keeps only its own agent's (`Peer::is_party`).
+            (Audience::Agent, HubEvent::CallSignal { to, .. }) => {
+                matches!(to, CallParty::Agent(_))
+            }
             (Audience::Agent, _) => true,
+            (Audience::Visitor(me), HubEvent::CallChanged { call }) => me == call.visitor_id,
+            (Audience::Visitor(me), HubEvent::CallQueued { visitor_id, .. }) => me == *visitor_id,
+            (Audience::Visitor(me), HubEvent::CallSignal { to, .. }) => {
+                *to == CallParty::Visitor(me)
+            }
             (Audience::Visitor(_), HubEvent::QueueMoved { .. }) => true,
             (
                 Audience::Visitor(me),
@@ -234,6 +243,24 @@ impl Hub {
             .next()
             .publish(site_channel(site), payload)
             .await?;
+        Ok(())
+    }
+
+    /// Publishes on the Redis connection of `lane` (a call's id): events of one lane leave
+    /// this node in the order they were published, as a call's offer before its candidates.
+    /// [`Hub::publish`] spreads events over the pool's connections, whose order may differ.
+    pub async fn publish_in_lane(
+        &self,
+        site: SiteId,
+        lane: u128,
+        event: &HubEvent,
+    ) -> Result<(), fred::error::Error> {
+        let payload = serde_json::to_string(event).map_err(|e| {
+            fred::error::Error::new(fred::error::ErrorKind::InvalidArgument, e.to_string())
+        })?;
+        let clients = self.0.publisher.clients();
+        let client = &clients[(lane % clients.len().max(1) as u128) as usize];
+        let _: i64 = client.publish(site_channel(site), payload).await?;
         Ok(())
     }
 

@@ -13,7 +13,8 @@ use serde::Deserialize;
 use tokio::time::Instant;
 use uuid::Uuid;
 
-use super::event::HubEvent;
+use super::calls;
+use super::event::{CallParty, HubEvent};
 use super::frame_budget::FrameBudget;
 use super::hub::Audience;
 use super::link::{Gone, Link};
@@ -259,7 +260,12 @@ impl Peer for VisitorPeer {
                 rating,
             } => self.rate(state, link, cid, conversation_id, rating).await,
             VisitorFrame::Ping {} => link.send(&ServerFrame::Pong).await,
+            call => calls::on_visitor_frame(state, link, self.site, self.visitor, call).await,
         }
+    }
+
+    fn is_party(&self, party: CallParty) -> bool {
+        party == CallParty::Visitor(self.visitor)
     }
 
     async fn on_tick(&mut self, state: &AppState) {
