@@ -7,9 +7,10 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::calls::{Call, CallKind, IceCandidate, MediaState, SessionDescription};
 use crate::chat::{Author, ConversationSummary, Message, Note, Party, Rating};
 use crate::error::ErrorCode;
-use crate::ids::{AgentId, ClientId, ConversationId, MessageId, SiteId, VisitorId};
+use crate::ids::{AgentId, CallId, ClientId, ConversationId, MessageId, SiteId, VisitorId};
 use crate::presence::{AgentPresence, AgentStateChoice};
 use crate::routing::{ChatRequest, TransferTarget};
 use crate::status::SiteStatus;
@@ -62,6 +63,38 @@ pub enum VisitorFrame {
         conversation_id: ConversationId,
         rating: Rating,
     },
+    /// Call the site from the visitor's open conversation: its agent is rung, or the call is
+    /// routed to an agent who takes calls, or it queues. Answered with
+    /// [`ServerFrame::CallStarted`].
+    CallStart { cid: ClientId, kind: CallKind },
+    /// Hang up (also cancels a call still ringing or queued); answered with
+    /// [`ServerFrame::Done`]. Send it when the tab closes (`pagehide`).
+    CallHangUp { cid: ClientId, call_id: CallId },
+    /// The peer connection failed for good; ends the call as failed. Answered with
+    /// [`ServerFrame::Done`].
+    CallFailed { cid: ClientId, call_id: CallId },
+    /// The peer connection is connected: the call is active. Not answered.
+    CallConnected { call_id: CallId },
+    /// An offer for the agent (the first after the accept, or a renegotiation). Relayed; not
+    /// answered.
+    CallOffer {
+        call_id: CallId,
+        description: SessionDescription,
+    },
+    /// The answer to the agent's renegotiation offer. Relayed; not answered.
+    CallAnswer {
+        call_id: CallId,
+        description: SessionDescription,
+    },
+    /// A trickled ICE candidate. Relayed; not answered.
+    CallCandidate {
+        call_id: CallId,
+        candidate: IceCandidate,
+    },
+    /// The visitor muted or unmuted, or switched the camera. Relayed; not answered.
+    CallMedia { call_id: CallId, media: MediaState },
+    /// The visitor started or stopped sharing the screen. Relayed; not answered.
+    CallScreenShare { call_id: CallId, sharing: bool },
     /// Keep-alive; answered with [`ServerFrame::Pong`]. (A struct variant, so that
     /// unknown fields are refused here too.)
     Ping {},
@@ -153,6 +186,36 @@ pub enum AgentFrame {
         cid: ClientId,
         choice: AgentStateChoice,
     },
+    /// Answer a call ringing for this agent; answered with [`ServerFrame::Done`]. The
+    /// visitor then sends the offer.
+    CallAccept { cid: ClientId, call_id: CallId },
+    /// Decline a call ringing for this agent; answered with [`ServerFrame::Done`].
+    CallReject { cid: ClientId, call_id: CallId },
+    /// Hang up the agent's call; answered with [`ServerFrame::Done`].
+    CallHangUp { cid: ClientId, call_id: CallId },
+    /// The peer connection failed for good; ends the call as failed.
+    CallFailed { cid: ClientId, call_id: CallId },
+    /// The peer connection is connected: the call is active. Not answered.
+    CallConnected { call_id: CallId },
+    /// A renegotiation offer for the visitor. Relayed; not answered.
+    CallOffer {
+        call_id: CallId,
+        description: SessionDescription,
+    },
+    /// The answer to the visitor's offer. Relayed; not answered.
+    CallAnswer {
+        call_id: CallId,
+        description: SessionDescription,
+    },
+    /// A trickled ICE candidate. Relayed; not answered.
+    CallCandidate {
+        call_id: CallId,
+        candidate: IceCandidate,
+    },
+    /// The agent muted or unmuted, or switched the camera. Relayed; not answered.
+    CallMedia { call_id: CallId, media: MediaState },
+    /// The agent started or stopped sharing the screen. Relayed; not answered.
+    CallScreenShare { call_id: CallId, sharing: bool },
     /// Keep-alive; answered with [`ServerFrame::Pong`]. (A struct variant, so that
     /// unknown fields are refused here too.)
     Ping {},
@@ -265,6 +328,42 @@ pub enum ServerFrame {
         conversation_id: ConversationId,
         waited_secs: u64,
     },
+    /// The `call_start` with `cid` made this call (ringing or queued); a retried `cid`
+    /// names the same call.
+    CallStarted { cid: ClientId, call: Call },
+    /// A call started, rang an agent, was answered, became active or ended (the call's
+    /// visitor and the site's agents). `call.agent_id` names the agent being rung.
+    CallChanged { call: Call },
+    /// The call waits for an agent who can take it, at this place of the site's call queue
+    /// (visitors only; 1 = next). Sent when it queues and whenever the queue moves.
+    CallQueued { call_id: CallId, position: u64 },
+    /// The other party's offer (the call's visitor or agent only).
+    CallOffer {
+        call_id: CallId,
+        description: SessionDescription,
+    },
+    /// The other party's answer.
+    CallAnswer {
+        call_id: CallId,
+        description: SessionDescription,
+    },
+    /// One of the other party's ICE candidates.
+    CallCandidate {
+        call_id: CallId,
+        candidate: IceCandidate,
+    },
+    /// The other party muted, unmuted or switched the camera.
+    CallMedia {
+        call_id: CallId,
+        from: Party,
+        media: MediaState,
+    },
+    /// The other party started or stopped sharing the screen.
+    CallScreenShare {
+        call_id: CallId,
+        from: Party,
+        sharing: bool,
+    },
     /// Answer to a ping.
     Pong,
 }
@@ -334,6 +433,51 @@ mod tests {
             serde_json::from_str::<VisitorFrame>(r#"{"t":"activity","status":"offline"}"#).is_err(),
             "offline is the server's to say"
         );
+    }
+
+    #[test]
+    fn call_frames_read_as_documented() {
+        use crate::calls::{IceCandidate, MediaState};
+        let id = Uuid::nil();
+        let candidate: VisitorFrame = serde_json::from_str(&format!(
+            r#"{{"t":"call_candidate","call_id":"{id}","candidate":{{"candidate":"candidate:1 1 udp 1 192.0.2.7 5000 typ host","sdpMid":"0","sdpMLineIndex":0}}}}"#
+        ))
+        .expect("documented frame parses");
+        assert_eq!(
+            candidate,
+            VisitorFrame::CallCandidate {
+                call_id: CallId(id),
+                candidate: IceCandidate {
+                    candidate: "candidate:1 1 udp 1 192.0.2.7 5000 typ host".into(),
+                    sdp_mid: Some("0".into()),
+                    sdp_mline_index: Some(0),
+                    username_fragment: None,
+                },
+            }
+        );
+        let media: AgentFrame = serde_json::from_str(&format!(
+            r#"{{"t":"call_media","call_id":"{id}","media":{{"audio_muted":true,"camera_off":false}}}}"#
+        ))
+        .expect("documented frame parses");
+        assert_eq!(
+            media,
+            AgentFrame::CallMedia {
+                call_id: CallId(id),
+                media: MediaState {
+                    audio_muted: true,
+                    camera_off: false,
+                },
+            }
+        );
+        for raw in [
+            format!(r#"{{"t":"call_start","cid":"{id}","kind":"hologram"}}"#),
+            format!(
+                r#"{{"t":"call_offer","call_id":"{id}","description":{{"type":"offer","sdp":"v=0","x":1}}}}"#
+            ),
+            format!(r#"{{"t":"call_accept","cid":"{id}","call_id":"{id}"}}"#),
+        ] {
+            assert!(serde_json::from_str::<VisitorFrame>(&raw).is_err(), "{raw}");
+        }
     }
 
     #[test]

@@ -52,4 +52,6 @@ id_type!(
     ClientId,
     /// A department of one site (Sales, Technical Support, Accounting …).
     DepartmentId,
+    /// One voice or video call between a visitor and an agent, in one conversation.
+    CallId,
 );

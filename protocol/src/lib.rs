@@ -7,6 +7,8 @@
 //! ## Layout
 //! - [`ids`]: typed identifiers (`SiteId`, `ConversationId`, …).
 //! - [`chat`]: conversations, messages and the validated [`chat::MessageBody`].
+//! - [`calls`]: voice and video calls as clients see them; their signaling payloads and
+//!   state machine come from `livedesk-signaling`.
 //! - [`frames`]: WebSocket frames, `{"t": "<type>", …}` JSON text frames.
 //! - [`presence`]: agents' states (available, busy, away, break, do-not-disturb).
 //! - [`routing`]: what a new chat asks for, transfers, and conversation tags.
@@ -19,6 +21,7 @@
 //! No IO lives here: the crate compiles for native targets and for `wasm32`.
 
 pub mod api;
+pub mod calls;
 pub mod chat;
 pub mod error;
 pub mod frames;

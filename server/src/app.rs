@@ -14,6 +14,7 @@ use tokio_util::task::TaskTracker;
 use tower_http::trace::TraceLayer;
 
 use crate::auth::tokens::TokenKeys;
+use crate::calls::ice::IceServers;
 use crate::config::Config;
 use crate::ops::rate_limit::ClientIp;
 use crate::ops::{health, telemetry};
@@ -22,7 +23,8 @@ use crate::queue::Queue;
 use crate::realtime::hub::Hub;
 use crate::state::AppState;
 use crate::visitors::VisitorTracker;
-use crate::{assignment, auth, chat, db, realtime, sites, visitors, web, widget};
+use crate::{assignment, auth, calls, chat, db, realtime, sites, visitors, web, widget};
+use livedesk_signaling::turn_server::TurnServer;
 
 /// How long shutdown waits for open sockets to finish their current frame and close.
 const SOCKET_DRAIN: Duration = Duration::from_secs(10);
@@ -31,6 +33,8 @@ pub struct Application {
     listener: TcpListener,
     router: Router,
     state: AppState,
+    /// The embedded STUN/TURN server, when the configuration switches it on.
+    turn: Option<TurnServer>,
 }
 
 impl Application {
@@ -63,7 +67,13 @@ impl Application {
                 .public_url
                 .set_port(Some(listener.local_addr()?.port()));
         }
+        let turn = calls::ice::start_embedded(&config).await?;
+        let ice = Arc::new(IceServers::new(
+            &config,
+            turn.as_ref().map(TurnServer::addr),
+        ));
         let state = AppState {
+            ice,
             config: Arc::new(config),
             db,
             presence: Presence::new(redis.clone()),
@@ -81,11 +91,13 @@ impl Application {
         tokio::spawn(visitors::sweep::sweep_forever(state.clone()));
         tokio::spawn(visitors::outbox::flush_forever(state.clone()));
         tokio::spawn(sites::live_status::watch_forever(state.clone()));
+        tokio::spawn(calls::sweep::sweep_forever(state.clone()));
         let router = routes(&state);
         Ok(Self {
             listener,
             router,
             state,
+            turn,
         })
     }
 
@@ -104,6 +116,7 @@ impl Application {
             listener,
             router,
             state,
+            turn,
         } = self;
         tracing::info!(addr = %listener.local_addr()?, node = %state.config.node_id, "livedesk is serving");
         let shutdown = state.shutdown.clone();
@@ -125,6 +138,11 @@ impl Application {
         }
         // The news of the visitors whose sockets just closed.
         visitors::outbox::flush(&state).await;
+        if let Some(turn) = turn
+            && let Err(error) = turn.close().await
+        {
+            tracing::warn!(%error, "closing the embedded TURN server");
+        }
         if let Err(error) = state.redis.quit().await {
             tracing::warn!(%error, "closing Redis connections");
         }
@@ -162,6 +180,7 @@ fn routes(state: &AppState) -> Router {
         .merge(sites::status::router(&client_ip))
         .merge(visitors::routes::router())
         .merge(widget::router())
+        .merge(calls::ice::router())
         .merge(realtime::router())
         .merge(health::router())
         .merge(web::router(state))

@@ -37,6 +37,38 @@ pub struct Config {
     /// visitors share one address, and for load tests that open tens of thousands of
     /// sessions from a handful of local addresses.
     pub rate_limit_factor: NonZeroU32,
+    /// Ring and queue timeouts, and where clients find STUN and TURN.
+    pub calls: CallSettings,
+}
+
+/// Calls: how long they ring, and the ICE servers handed to clients.
+#[derive(Clone, Debug)]
+pub struct CallSettings {
+    /// How long a call rings before it is missed (`LIVEDESK_CALL_RING_TIMEOUT_SECS`, default
+    /// 30).
+    pub ring_timeout: Duration,
+    /// How long a call waits in the call queue before it is missed
+    /// (`LIVEDESK_CALL_QUEUE_TIMEOUT_SECS`, default 120).
+    pub queue_timeout: Duration,
+    /// STUN servers handed to clients (`LIVEDESK_STUN_URLS`, comma-separated `stun:` URLs).
+    pub stun_urls: Vec<String>,
+    /// TURN servers handed to clients with short-lived credentials (`LIVEDESK_TURN_URLS`,
+    /// comma-separated `turn:`/`turns:` URLs, e.g. coturn's).
+    pub turn_urls: Vec<String>,
+    /// The secret shared with the TURN server (`LIVEDESK_TURN_SECRET`; coturn's
+    /// `static-auth-secret`). Required with TURN URLs or the embedded server.
+    pub turn_secret: Option<SecretString>,
+    /// How long a TURN credential works (`LIVEDESK_TURN_TTL_SECS`, default 3600).
+    pub turn_ttl: Duration,
+    /// Runs the embedded STUN/TURN server on this UDP address (`LIVEDESK_TURN_EMBEDDED`,
+    /// e.g. `0.0.0.0:3478`; unset: off). Its URLs are added to the ones above.
+    pub embedded_turn: Option<SocketAddr>,
+    /// The address clients reach the embedded server and its relays at
+    /// (`LIVEDESK_TURN_PUBLIC_IP`, default: the public URL's host if it is an IP, else
+    /// the bind address).
+    pub turn_public_ip: Option<std::net::IpAddr>,
+    /// The TURN realm (`LIVEDESK_TURN_REALM`, default `livedesk`).
+    pub turn_realm: String,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -126,6 +158,7 @@ impl Config {
             node_id: src
                 .get("LIVEDESK_NODE_ID")
                 .unwrap_or_else(|| format!("node-{}", std::process::id())),
+            calls: CallSettings::from_source(src)?,
         })
     }
 
@@ -136,6 +169,73 @@ impl Config {
 
     pub fn jwt_secret_bytes(&self) -> &[u8] {
         self.jwt_secret.expose_secret().as_bytes()
+    }
+}
+
+impl CallSettings {
+    fn from_source(src: &dyn Source) -> Result<Self, ConfigError> {
+        let secs = |name: &'static str, default: &str| {
+            parse(src, name, default, |v| match v.parse::<u64>() {
+                Ok(0) => Err("must be at least 1".to_owned()),
+                Ok(secs) => Ok(Duration::from_secs(secs)),
+                Err(e) => Err(e.to_string()),
+            })
+        };
+        let urls = |name: &'static str, schemes: &'static [&'static str]| {
+            parse(src, name, "", |v| {
+                v.split(',')
+                    .map(str::trim)
+                    .filter(|u| !u.is_empty())
+                    .map(|u| match u.split_once(':') {
+                        Some((scheme, rest)) if schemes.contains(&scheme) && !rest.is_empty() => {
+                            Ok(u.to_owned())
+                        }
+                        _ => Err(format!("{u:?} is not a {} URL", schemes.join(":/") + ":")),
+                    })
+                    .collect::<Result<Vec<_>, _>>()
+            })
+        };
+        let settings = Self {
+            ring_timeout: secs("LIVEDESK_CALL_RING_TIMEOUT_SECS", "30")?,
+            queue_timeout: secs("LIVEDESK_CALL_QUEUE_TIMEOUT_SECS", "120")?,
+            stun_urls: urls("LIVEDESK_STUN_URLS", &["stun", "stuns"])?,
+            turn_urls: urls("LIVEDESK_TURN_URLS", &["turn", "turns"])?,
+            turn_secret: src.get("LIVEDESK_TURN_SECRET").map(SecretString::from),
+            turn_ttl: secs("LIVEDESK_TURN_TTL_SECS", "3600")?,
+            embedded_turn: match src.get("LIVEDESK_TURN_EMBEDDED") {
+                Some(_) => Some(parse(src, "LIVEDESK_TURN_EMBEDDED", "", |v| {
+                    v.parse::<SocketAddr>()
+                })?),
+                None => None,
+            },
+            turn_public_ip: match src.get("LIVEDESK_TURN_PUBLIC_IP") {
+                Some(_) => Some(parse(src, "LIVEDESK_TURN_PUBLIC_IP", "", |v| {
+                    v.parse::<std::net::IpAddr>()
+                })?),
+                None => None,
+            },
+            turn_realm: src
+                .get("LIVEDESK_TURN_REALM")
+                .unwrap_or_else(|| "livedesk".into()),
+        };
+        let needs_secret = !settings.turn_urls.is_empty() || settings.embedded_turn.is_some();
+        if needs_secret && settings.turn_secret.is_none() {
+            return Err(ConfigError::Missing {
+                name: "LIVEDESK_TURN_SECRET",
+                hint: "TURN needs the secret it shares with the server (coturn's static-auth-secret)",
+            });
+        }
+        if settings
+            .turn_secret
+            .as_ref()
+            .is_some_and(|s| s.expose_secret().len() < 16)
+        {
+            return Err(ConfigError::Invalid {
+                name: "LIVEDESK_TURN_SECRET",
+                reason: "must be at least 16 characters".into(),
+            });
+        }
+        Ok(settings)
     }
 }
 
@@ -212,17 +312,37 @@ mod tests {
         assert_eq!(config.bind.to_string(), "127.0.0.1:8080");
         assert_eq!(config.public_origin(), "http://127.0.0.1:8080");
         assert_eq!(config.rate_limit_factor.get(), 1);
+        assert_eq!(config.calls.ring_timeout, Duration::from_secs(30));
+        assert!(config.calls.turn_urls.is_empty() && config.calls.embedded_turn.is_none());
+    }
+
+    #[test]
+    fn turn_needs_its_secret() {
+        let mut env = valid();
+        env.insert(
+            "LIVEDESK_TURN_URLS",
+            "turn:turn.example.com:3478?transport=udp",
+        );
+        let err = Config::from_source(&Map(env.clone())).expect_err("no secret");
+        assert!(err.to_string().starts_with("LIVEDESK_TURN_SECRET"), "{err}");
+        env.insert("LIVEDESK_TURN_SECRET", "a-long-enough-secret");
+        let config = Config::from_source(&Map(env)).expect("valid");
+        assert_eq!(config.calls.turn_urls.len(), 1);
     }
 
     #[test]
     fn errors_name_the_setting() {
-        let cases: [(&str, Option<&'static str>); 6] = [
+        let cases: [(&str, Option<&'static str>); 10] = [
             ("DATABASE_URL", None),
             ("DATABASE_URL", Some("mysql://x/y")),
             ("REDIS_URL", Some("not a url")),
             ("LIVEDESK_JWT_SECRET", Some("short")),
             ("LIVEDESK_BIND", Some("localhost")),
             ("LIVEDESK_RATE_LIMIT_FACTOR", Some("0")),
+            ("LIVEDESK_CALL_RING_TIMEOUT_SECS", Some("0")),
+            ("LIVEDESK_TURN_URLS", Some("http://turn.example.com")),
+            ("LIVEDESK_TURN_SECRET", Some("short")),
+            ("LIVEDESK_TURN_EMBEDDED", Some("3478")),
         ];
         for (name, value) in cases {
             let mut env = valid();

@@ -4,6 +4,7 @@
 use axum::Json;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use livedesk_protocol::calls::PayloadError;
 use livedesk_protocol::chat::{MessageBodyError, RatingError};
 use livedesk_protocol::routing::{ChatRequestError, ProfileError, RoutingConfigError, TagError};
 use livedesk_protocol::widget::ContactError;
@@ -41,7 +42,8 @@ invalid_input_from!(
     TagError,
     ProfileError,
     RoutingConfigError,
-    ContactError
+    ContactError,
+    PayloadError
 );
 
 impl AppError {

@@ -10,6 +10,8 @@
 //!   status, also pushed live to open widgets.
 //! - [`chat`]: conversations and messages: storing with per-conversation sequence numbers,
 //!   listing, replaying.
+//! - [`calls`]: voice and video calls: signaling between the two parties, ringing, the
+//!   call queue, STUN/TURN configuration and the embedded TURN server.
 //! - [`realtime`]: the WebSockets and the hub that fans events out across nodes via Redis.
 //! - [`web`]: the widget frame and static files of the widget and dashboard.
 //! - [`hours`]: business hours, holidays, emergency override and the SLA clock.
@@ -29,6 +31,7 @@ pub mod admin;
 pub mod app;
 pub mod assignment;
 pub mod auth;
+pub mod calls;
 pub mod chat;
 pub mod config;
 pub mod db;

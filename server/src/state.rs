@@ -7,6 +7,7 @@ use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 
 use crate::auth::tokens::TokenKeys;
+use crate::calls::ice::IceServers;
 use crate::config::Config;
 use crate::presence::Presence;
 use crate::queue::Queue;
@@ -28,6 +29,8 @@ pub struct AppState {
     /// Visitor presence news waiting to be published to the site's agents, in batches.
     pub visitor_news: Arc<PresenceOutbox>,
     pub tokens: Arc<TokenKeys>,
+    /// The STUN/TURN servers handed to callers.
+    pub ice: Arc<IceServers>,
     /// Cancelled when the node shuts down: sockets tell their clients to reconnect.
     pub shutdown: CancellationToken,
     /// Tracks every open WebSocket so shutdown can wait for them to close cleanly.

@@ -1121,6 +1121,7 @@ async fn the_widget_says_it_is_reconnecting_when_the_server_goes_away_and_loses_
         database_url: app.settings.database_url.clone(),
         redis_url: app.settings.redis_url.clone(),
         access_ttl_secs: app.settings.access_ttl_secs,
+        extra: app.settings.extra.clone(),
     };
     let gone = std::mem::replace(&mut app.node, support::TestNode::start(&settings).await);
     gone.stop().await;

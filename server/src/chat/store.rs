@@ -126,6 +126,48 @@ pub async fn append(
     })
 }
 
+/// Adds a message from the system (a call started, ended, was missed) to a conversation,
+/// open or closed, inside the caller's transaction: it takes the next `seq` under the
+/// conversation row's lock like any message.
+pub async fn append_system(
+    tx: &mut PgConnection,
+    site: SiteId,
+    conversation: ConversationId,
+    body: &MessageBody,
+) -> AppResult<Appended> {
+    let locked = sqlx::query!(
+        "UPDATE conversations SET last_seq = last_seq + 1, last_message_at = now()
+         WHERE site_id = $1 AND id = $2 RETURNING last_seq, visitor_id",
+        site.0,
+        conversation.0
+    )
+    .fetch_optional(&mut *tx)
+    .await?
+    .ok_or_else(|| AppError::not_found("conversation"))?;
+    let row = sqlx::query_as!(
+        MessageRow,
+        r#"INSERT INTO messages (id, site_id, conversation_id, seq, author_kind, body)
+           VALUES ($1, $2, $3, $4, 'system', $5)
+           RETURNING id, conversation_id, seq, client_id, author_kind AS "author_kind: AuthorKind",
+                     author_agent_id, author_name, body, created_at, edited_at, deleted_at,
+                     $6::uuid AS "visitor_id!""#,
+        Uuid::new_v4(),
+        site.0,
+        conversation.0,
+        locked.last_seq,
+        body.as_str(),
+        locked.visitor_id,
+    )
+    .fetch_one(&mut *tx)
+    .await?;
+    Ok(Appended {
+        message: row.into_message(),
+        visitor_id: VisitorId(locked.visitor_id),
+        opened: None,
+        duplicate: false,
+    })
+}
+
 /// The common case in one statement: bump the open conversation's `seq` and insert the
 /// message, unless its client id is stored already. `None` when nothing was stored (no
 /// open conversation, or a retry): [`append`] then finds out which in a transaction. Two

@@ -13,6 +13,8 @@ use time::OffsetDateTime;
 use tokio::time::Instant;
 use uuid::Uuid;
 
+use super::calls;
+use super::event::CallParty;
 use super::hub::Audience;
 use super::link::{Gone, Link};
 use super::send::{
@@ -214,7 +216,12 @@ impl Peer for AgentPeer {
             }
             AgentFrame::SetState { cid, choice } => self.set_state(state, link, cid, &choice).await,
             AgentFrame::Ping {} => link.send(&ServerFrame::Pong).await,
+            call => calls::on_agent_frame(state, link, self.site, self.agent.id, call).await,
         }
+    }
+
+    fn is_party(&self, party: CallParty) -> bool {
+        party == CallParty::Agent(self.agent.id)
     }
 
     async fn on_tick(&mut self, state: &AppState) {

@@ -1,7 +1,8 @@
 //! Events published on Redis between nodes. Internal: clients see [`ServerFrame`]s.
 
+use livedesk_protocol::calls::Call;
 use livedesk_protocol::chat::{Author, ConversationSummary, Message, Note, Party, Rating};
-use livedesk_protocol::ids::{AgentId, ConversationId, SiteId, VisitorId};
+use livedesk_protocol::ids::{AgentId, CallId, ConversationId, SiteId, VisitorId};
 use livedesk_protocol::presence::AgentPresence;
 use livedesk_protocol::routing::TransferTarget;
 use livedesk_protocol::visitors::VisitorPresence;
@@ -98,6 +99,51 @@ pub enum HubEvent {
     /// An admin changed the business hours (or the emergency override): for no socket;
     /// each node recomputes the site's status for its widgets.
     HoursChanged {},
+    /// A call started, rang, was answered or ended: for the site's agents and its visitor.
+    CallChanged { call: Call },
+    /// A call's place in the site's call queue: for its visitor.
+    CallQueued {
+        call_id: CallId,
+        visitor_id: VisitorId,
+        position: u64,
+    },
+    /// Signaling from one party of a call for the other, `to`, only.
+    CallSignal {
+        call_id: CallId,
+        to: CallParty,
+        signal: CallSignal,
+    },
+}
+
+/// One of the two parties of a call.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "id", rename_all = "snake_case")]
+pub enum CallParty {
+    Visitor(VisitorId),
+    Agent(AgentId),
+}
+
+/// What one party of a call passes to the other, already checked.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(tag = "s", rename_all = "snake_case")]
+pub enum CallSignal {
+    Offer {
+        description: livedesk_protocol::calls::SessionDescription,
+    },
+    Answer {
+        description: livedesk_protocol::calls::SessionDescription,
+    },
+    Candidate {
+        candidate: livedesk_protocol::calls::IceCandidate,
+    },
+    Media {
+        from: Party,
+        media: livedesk_protocol::calls::MediaState,
+    },
+    ScreenShare {
+        from: Party,
+        sharing: bool,
+    },
 }
 
 impl HubEvent {
@@ -113,7 +159,13 @@ impl HubEvent {
             | HubEvent::Typing { visitor_id, .. }
             | HubEvent::Receipt { visitor_id, .. }
             | HubEvent::ConversationTransferred { visitor_id, .. }
-            | HubEvent::WaitTimedOut { visitor_id, .. } => Some(*visitor_id),
+            | HubEvent::WaitTimedOut { visitor_id, .. }
+            | HubEvent::CallQueued { visitor_id, .. } => Some(*visitor_id),
+            HubEvent::CallChanged { call } => Some(call.visitor_id),
+            HubEvent::CallSignal { to, .. } => match to {
+                CallParty::Visitor(visitor) => Some(*visitor),
+                CallParty::Agent(_) => None,
+            },
             HubEvent::QueueMoved { .. }
             | HubEvent::NoteAdded { .. }
             | HubEvent::ConversationOpened { .. }

@@ -5,6 +5,7 @@
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Duration, Instant};
 
 use fred::clients::{Pool, SubscriberClient};
 use fred::interfaces::{ClientLike, EventInterface, PubsubInterface};
@@ -13,7 +14,7 @@ use livedesk_protocol::ids::{SiteId, VisitorId};
 use livedesk_protocol::status::SiteStatus;
 use tokio::sync::mpsc;
 
-use super::event::{HubEvent, site_channel, site_of_channel};
+use super::event::{CallParty, HubEvent, site_channel, site_of_channel};
 use super::nudges::StatusNudges;
 use crate::sites::live_status;
 
@@ -54,8 +55,17 @@ impl Audience {
     fn wants(self, event: &HubEvent) -> bool {
         match (self, event) {
             (_, HubEvent::HoursChanged {}) => false,
-            (Audience::Agent, HubEvent::QueueMoved { .. }) => false,
+            (Audience::Agent, HubEvent::QueueMoved { .. } | HubEvent::CallQueued { .. }) => false,
+            // To every agent socket; each keeps only its own agent's (`Peer::is_party`).
+            (Audience::Agent, HubEvent::CallSignal { to, .. }) => {
+                matches!(to, CallParty::Agent(_))
+            }
             (Audience::Agent, _) => true,
+            (Audience::Visitor(me), HubEvent::CallChanged { call }) => me == call.visitor_id,
+            (Audience::Visitor(me), HubEvent::CallQueued { visitor_id, .. }) => me == *visitor_id,
+            (Audience::Visitor(me), HubEvent::CallSignal { to, .. }) => {
+                *to == CallParty::Visitor(me)
+            }
             (Audience::Visitor(_), HubEvent::QueueMoved { .. }) => true,
             (
                 Audience::Visitor(me),
@@ -119,6 +129,15 @@ struct SiteSockets {
     visitors: HashMap<VisitorId, Sockets>,
     /// The status this node's visitor sockets of the site were last given.
     status: Option<SiteStatus>,
+    /// The status as last computed here and when, for widgets that connect: forgotten when
+    /// an event that may change it arrives ([`HubEvent::moves_site_status`]).
+    computed: Option<(SiteStatus, Instant)>,
+    /// Counts the events that forgot `computed`: a status computed while one arrived is
+    /// not stored.
+    status_generation: u64,
+    /// One computation of the status at a time: a crowd connecting at once waits for it
+    /// instead of each asking PostgreSQL and Redis.
+    computing: Arc<tokio::sync::Mutex<()>>,
 }
 
 /// Sockets by member id.
@@ -224,6 +243,24 @@ impl Hub {
             .next()
             .publish(site_channel(site), payload)
             .await?;
+        Ok(())
+    }
+
+    /// Publishes on the Redis connection of `lane` (a call's id): events of one lane leave
+    /// this node in the order they were published, as a call's offer before its candidates.
+    /// [`Hub::publish`] spreads events over the pool's connections, whose order may differ.
+    pub async fn publish_in_lane(
+        &self,
+        site: SiteId,
+        lane: u128,
+        event: &HubEvent,
+    ) -> Result<(), fred::error::Error> {
+        let payload = serde_json::to_string(event).map_err(|e| {
+            fred::error::Error::new(fred::error::ErrorKind::InvalidArgument, e.to_string())
+        })?;
+        let clients = self.0.publisher.clients();
+        let client = &clients[(lane % clients.len().max(1) as u128) as usize];
+        let _: i64 = client.publish(site_channel(site), payload).await?;
         Ok(())
     }
 
@@ -357,6 +394,10 @@ impl Hub {
             return;
         };
         sockets.deliver(&event);
+        if event.moves_site_status() {
+            sockets.computed = None;
+            sockets.status_generation += 1;
+        }
         if event.moves_site_status() && sockets.has_visitors() {
             self.0.status_nudges.nudge(site);
         }
@@ -401,6 +442,35 @@ impl Hub {
     /// Sites nudged by events since the last call (waits for one).
     pub async fn nudged_sites(&self) -> Vec<SiteId> {
         self.0.status_nudges.next().await
+    }
+
+    /// The site's status as computed here less than `fresh_for` ago, with no event since
+    /// that may have changed it.
+    pub fn computed_status(&self, site: SiteId, fresh_for: Duration) -> Option<SiteStatus> {
+        let sites = self.sites();
+        let (status, at) = sites.get(&site)?.computed.as_ref()?;
+        (at.elapsed() < fresh_for).then(|| status.clone())
+    }
+
+    /// Where the site's status stands: pass it to [`Hub::store_computed_status`] with a
+    /// status computed after this call.
+    pub fn status_generation(&self, site: SiteId) -> u64 {
+        self.sites().get(&site).map_or(0, |s| s.status_generation)
+    }
+
+    /// Remembers `status`, computed after `generation` was read, unless an event that may
+    /// change it arrived meanwhile.
+    pub fn store_computed_status(&self, site: SiteId, status: &SiteStatus, generation: u64) {
+        if let Some(sockets) = self.sites().get_mut(&site)
+            && sockets.status_generation == generation
+        {
+            sockets.computed = Some((status.clone(), Instant::now()));
+        }
+    }
+
+    /// The lock that serialises computing the site's status on this node.
+    pub fn status_lock(&self, site: SiteId) -> Option<Arc<tokio::sync::Mutex<()>>> {
+        self.sites().get(&site).map(|s| s.computing.clone())
     }
 
     /// A new visitor socket was given `status` with its hello; later pushes compare with it

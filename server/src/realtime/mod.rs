@@ -4,6 +4,7 @@
 //! is published on Redis after it is stored, and every node forwards it to its own sockets.
 
 pub mod agent;
+pub mod calls;
 pub mod event;
 pub mod frame_budget;
 pub mod hub;

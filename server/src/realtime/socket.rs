@@ -13,7 +13,8 @@ use serde::de::DeserializeOwned;
 use tokio::sync::mpsc;
 use tokio::time::{Instant, interval};
 
-use super::event::HubEvent;
+use super::calls;
+use super::event::{CallParty, HubEvent};
 use super::hub::{Delivery, Membership};
 use super::link::{Gone, Link};
 use crate::error::AppError;
@@ -46,6 +47,10 @@ pub trait Peer: Send {
     ) -> impl Future<Output = Result<(), Gone>> + Send {
         async { Ok(()) }
     }
+
+    /// Whether this socket speaks for `party` of a call (signaling is delivered to it
+    /// alone).
+    fn is_party(&self, party: CallParty) -> bool;
 
     /// Called every [`TICK_EVERY`] while the socket lives (heartbeats).
     fn on_tick(&mut self, _state: &AppState) -> impl Future<Output = ()> + Send {
@@ -148,6 +153,7 @@ async fn serve<P: Peer>(
                         HubEvent::QueueMoved { order, secs_per_place } => {
                             Box::pin(peer.on_queue_moved(link, order, *secs_per_place)).await
                         }
+                        HubEvent::CallSignal { to, .. } if !peer.is_party(*to) => Ok(()),
                         event => Box::pin(deliver(link, event)).await,
                     },
                     Some(Delivery::SiteStatus(status)) => {
@@ -285,6 +291,12 @@ async fn deliver(link: &mut Link, event: &HubEvent) -> Result<(), Gone> {
         }
         // For no socket: it only makes the node recompute the site's status.
         HubEvent::HoursChanged {} => Ok(()),
+        HubEvent::CallChanged { .. }
+        | HubEvent::CallQueued { .. }
+        | HubEvent::CallSignal { .. } => match calls::frame_for(event) {
+            Some(frame) => link.send(&frame).await,
+            None => Ok(()),
+        },
         HubEvent::ConversationOpened { conversation } => {
             link.send(&ServerFrame::ConversationOpened {
                 conversation: conversation.clone(),

@@ -8,11 +8,13 @@ use livedesk_protocol::chat::{Author, MessageBody, Party, Rating};
 use livedesk_protocol::frames::{ServerFrame, VisitorFrame};
 use livedesk_protocol::ids::{ClientId, ConversationId, SiteId, VisitorId};
 use livedesk_protocol::routing::ChatRequest;
+use livedesk_protocol::status::SiteStatus;
 use serde::Deserialize;
 use tokio::time::Instant;
 use uuid::Uuid;
 
-use super::event::HubEvent;
+use super::calls;
+use super::event::{CallParty, HubEvent};
 use super::frame_budget::FrameBudget;
 use super::hub::Audience;
 use super::link::{Gone, Link};
@@ -59,33 +61,31 @@ async fn connect(state: AppState, socket: WebSocket, token: String) {
         (Err(error), _) => return socket::refused(&mut link, error.into()).await,
         (_, Err(error)) => return socket::refused(&mut link, error).await,
     };
-    let hello = ServerFrame::VisitorHello {
-        site_id: site,
-        visitor_id: visitor,
-        conversation,
-    };
-    if link.send(&hello).await.is_err() {
-        return;
-    }
     let presence = VisitorSocket {
         site,
         visitor,
         id: Uuid::new_v4(),
     };
-    // Online before the client hears anything more: a listing after the status shows it.
-    // Boxed too: the Redis and PostgreSQL round trips behind these are kilobytes of future.
+    // Everything the set-up asks of Redis and PostgreSQL is done before the hello: a client
+    // that has its hello is served at once, and clients that wait for it pace a crowd
+    // connecting at once instead of piling up, each holding its buffers, behind the set-up.
+    // Online first, so a listing made after the hello shows the visitor.
     Box::pin(presence.heartbeat(&state)).await;
-    if Box::pin(presence.send_status(&state, &mut link))
+    let status = Box::pin(presence.status(&state)).await;
+    let place = match conversation {
+        Some(open) => Box::pin(assignment::place_of(&state, site, open.id))
+            .await
+            .map(|place| place.map(|place| (open.id, place))),
+        None => Ok(None),
+    };
+    let hello = ServerFrame::VisitorHello {
+        site_id: site,
+        visitor_id: visitor,
+        conversation,
+    };
+    if Box::pin(greet(&mut link, &hello, status, place))
         .await
         .is_err()
-    {
-        Box::pin(presence.closed(&state)).await;
-        return;
-    }
-    if let Some(open) = conversation
-        && Box::pin(tell_place(&state, &mut link, site, open.id))
-            .await
-            .is_err()
     {
         Box::pin(presence.closed(&state)).await;
         return;
@@ -107,15 +107,20 @@ async fn connect(state: AppState, socket: WebSocket, token: String) {
     .await;
 }
 
-/// Tells a visitor who (re)connects while waiting its place at once, not at the next move.
-async fn tell_place(
-    state: &AppState,
+/// The hello, then the site's status, then, for a visitor who (re)connects while waiting,
+/// their place at once rather than at the next move.
+async fn greet(
     link: &mut Link,
-    site: SiteId,
-    conversation: ConversationId,
+    hello: &ServerFrame,
+    status: Option<SiteStatus>,
+    place: AppResult<Option<(ConversationId, (u64, u64))>>,
 ) -> Result<(), Gone> {
-    match assignment::place_of(state, site, conversation).await {
-        Ok(Some((position, estimated_wait_secs))) => {
+    link.send(hello).await?;
+    if let Some(status) = status {
+        link.send(&ServerFrame::SiteStatus { status }).await?;
+    }
+    match place {
+        Ok(Some((conversation, (position, estimated_wait_secs)))) => {
             let frame = ServerFrame::QueuePosition {
                 conversation_id: conversation,
                 position,
@@ -255,7 +260,12 @@ impl Peer for VisitorPeer {
                 rating,
             } => self.rate(state, link, cid, conversation_id, rating).await,
             VisitorFrame::Ping {} => link.send(&ServerFrame::Pong).await,
+            call => calls::on_visitor_frame(state, link, self.site, self.visitor, call).await,
         }
+    }
+
+    fn is_party(&self, party: CallParty) -> bool {
+        party == CallParty::Visitor(self.visitor)
     }
 
     async fn on_tick(&mut self, state: &AppState) {

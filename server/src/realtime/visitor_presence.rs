@@ -1,14 +1,14 @@
 //! What a visitor's socket tells the site's agents about the visitor (presence, page,
-//! activity), and the site status it tells the visitor.
+//! activity), and the site status a new visitor socket is given.
 
 use livedesk_protocol::ErrorCode;
-use livedesk_protocol::frames::ServerFrame;
 use livedesk_protocol::ids::{SiteId, VisitorId};
+use livedesk_protocol::status::SiteStatus;
 use livedesk_protocol::visitors::{PageView, VisitorActivity, VisitorPresence};
 use uuid::Uuid;
 
 use super::link::{Gone, Link};
-use crate::sites::{self, origin, status};
+use crate::sites::{self, live_status, origin};
 use crate::state::AppState;
 
 /// One visitor socket, as the presence store knows it.
@@ -96,18 +96,19 @@ impl VisitorSocket {
         }
     }
 
-    /// Sends the site's status (right after the hello). When it cannot be computed the
-    /// failure is counted and logged and the socket carries on: the next recheck pushes it.
-    pub async fn send_status(self, state: &AppState, link: &mut Link) -> Result<(), Gone> {
-        match status::current(state, self.site).await {
+    /// The site's status for this new socket (sent right after the hello). When it cannot
+    /// be computed the failure is counted and logged and the socket carries on without:
+    /// the next recheck pushes it.
+    pub async fn status(self, state: &AppState) -> Option<SiteStatus> {
+        match live_status::for_new_widget(state, self.site).await {
             Ok(status) => {
                 state.hub.remember_status(self.site, &status);
-                link.send(&ServerFrame::SiteStatus { status }).await
+                Some(status)
             }
             Err(error) => {
                 metrics::counter!("livedesk_site_status_failures_total").increment(1);
                 tracing::error!(site = %self.site, ?error, "computing a site's status for a new widget failed");
-                Ok(())
+                None
             }
         }
     }

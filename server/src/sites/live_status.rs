@@ -14,11 +14,18 @@ use livedesk_protocol::ids::SiteId;
 use livedesk_protocol::status::SiteStatus;
 
 use super::status;
+use crate::error::AppResult;
 use crate::state::AppState;
 
 /// How often every site with open widgets on this node is recomputed. Opening and closing
 /// times reach widgets at most this late.
 pub const RECHECK_EVERY: Duration = Duration::from_secs(20);
+
+/// How long a status computed here is given to widgets that connect, while no event says
+/// it changed. A crowd connecting (a node restarting, a campaign landing) costs one
+/// computation a site every few seconds, not three round trips to PostgreSQL and Redis
+/// per widget.
+pub const FRESH_FOR: Duration = Duration::from_secs(5);
 
 /// Whether `new` is worth pushing to widgets that were given `old`: what the widget
 /// offers, why, and when that changes. The counts ride along but move too often (every
@@ -28,6 +35,31 @@ pub fn is_news(old: Option<&SiteStatus>, new: &SiteStatus) -> bool {
         (old.state, &old.closed_reason, old.next_open, old.closes_at)
             != (new.state, &new.closed_reason, new.next_open, new.closes_at)
     })
+}
+
+/// The status for a widget that just connected (and joined the hub): the one computed
+/// here recently, or a new one, computed once however many widgets wait for it.
+pub async fn for_new_widget(state: &AppState, site: SiteId) -> AppResult<SiteStatus> {
+    if let Some(status) = state.hub.computed_status(site, FRESH_FOR) {
+        return Ok(status);
+    }
+    let lock = state.hub.status_lock(site);
+    let _turn = match &lock {
+        Some(lock) => Some(lock.lock().await),
+        None => None,
+    };
+    if let Some(status) = state.hub.computed_status(site, FRESH_FOR) {
+        return Ok(status);
+    }
+    computed(state, site).await
+}
+
+/// Computes the site's status and remembers it for widgets that connect.
+async fn computed(state: &AppState, site: SiteId) -> AppResult<SiteStatus> {
+    let generation = state.hub.status_generation(site);
+    let status = status::current(state, site).await?;
+    state.hub.store_computed_status(site, &status, generation);
+    Ok(status)
 }
 
 /// Keeps the widgets on this node current until the node shuts down.
@@ -48,7 +80,7 @@ pub async fn watch_forever(state: AppState) {
 /// Recomputes one site's status and pushes it if it changed. A failure is counted and
 /// logged; the widgets keep the status they have until the next attempt.
 async fn refresh(state: &AppState, site: SiteId) {
-    match status::current(state, site).await {
+    match computed(state, site).await {
         Ok(status) => {
             if state.hub.push_status(site, status) {
                 metrics::counter!("livedesk_site_status_pushes_total").increment(1);

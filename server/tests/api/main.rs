@@ -8,6 +8,8 @@ mod support;
 mod assignment;
 mod auth;
 mod bad_input;
+mod calls;
+mod calls_media;
 mod closing;
 mod editing;
 mod messaging;

@@ -136,6 +136,8 @@ pub struct NodeSettings {
     pub database_url: String,
     pub redis_url: String,
     pub access_ttl_secs: u64,
+    /// More settings by name (e.g. `LIVEDESK_CALL_RING_TIMEOUT_SECS`).
+    pub extra: Vec<(&'static str, String)>,
 }
 
 /// One running `livedesk` node.
@@ -153,7 +155,7 @@ impl TestNode {
 
     /// A node bound to `addr` (e.g. the address of a node that stopped, to come back).
     pub async fn start_at(settings: &NodeSettings, addr: SocketAddr) -> Self {
-        let source = Settings(vec![
+        let mut source = Settings(vec![
             ("LIVEDESK_BIND", addr.to_string()),
             ("DATABASE_URL", settings.database_url.clone()),
             ("REDIS_URL", settings.redis_url.clone()),
@@ -171,6 +173,7 @@ impl TestNode {
                 settings.access_ttl_secs.to_string(),
             ),
         ]);
+        source.0.extend(settings.extra.iter().cloned());
         let config = Config::from_source(&source).expect("test configuration is valid");
         let app = Application::build(config)
             .await
@@ -237,6 +240,7 @@ impl TestApp {
             database_url: fresh_database().await,
             redis_url: redis.url(),
             access_ttl_secs: 900,
+            extra: Vec::new(),
         };
         adjust(&mut settings);
         let node = TestNode::start(&settings).await;

@@ -26,6 +26,7 @@ impl ProcessNode {
                 "LIVEDESK_ACCESS_TOKEN_TTL_SECS",
                 settings.access_ttl_secs.to_string(),
             )
+            .envs(settings.extra.iter().cloned())
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
