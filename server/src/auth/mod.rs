@@ -3,6 +3,7 @@
 pub mod password;
 pub mod routes;
 pub mod tokens;
+pub mod visitor;
 
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;

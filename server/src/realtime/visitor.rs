@@ -24,6 +24,7 @@ use super::socket::{self, Peer};
 use super::typing::TypingThrottle;
 use super::visitor_presence::VisitorSocket;
 use crate::assignment::{self, estimate};
+use crate::auth::visitor::CurrentVisitor;
 use crate::chat::closing;
 use crate::chat::editing::{Change, Editor};
 use crate::chat::store::{self, Sender};
@@ -134,22 +135,8 @@ async fn greet(
 }
 
 async fn authenticate(state: &AppState, token: &str) -> AppResult<(SiteId, VisitorId)> {
-    let claims = state.tokens.verify_visitor(token)?;
-    let known = sqlx::query_scalar!(
-        r#"SELECT EXISTS (SELECT 1 FROM visitors v JOIN sites s ON s.id = v.site_id
-                          WHERE v.id = $1 AND v.site_id = $2 AND NOT s.suspended) AS "known!""#,
-        claims.sub.0,
-        claims.site.0
-    )
-    .fetch_one(&state.db)
-    .await?;
-    if !known {
-        return Err(AppError::new(
-            ErrorCode::Unauthorized,
-            "the visitor or its site no longer exists",
-        ));
-    }
-    Ok((claims.site, claims.sub))
+    let visitor = CurrentVisitor::from_token(state, token).await?;
+    Ok((visitor.site, visitor.visitor))
 }
 
 struct VisitorPeer {
