@@ -310,7 +310,9 @@ impl Widget {
     fn on_hello(&mut self, conversation: Option<ConversationRef>) {
         self.live = true;
         self.attempts = 0;
-        self.view.set_status(None);
+        // Only the connection's own notice: a refused upload said meanwhile stays.
+        self.view
+            .clear_status_of(&[self.texts.connecting, self.texts.reconnecting]);
         self.resend_page();
         match conversation {
             Some(conversation) => {

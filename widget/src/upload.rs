@@ -30,7 +30,8 @@ impl Widget {
             return self.view.set_status(Some(self.texts.file_kind));
         }
         let Some(token) = self.session.as_ref().map(|s| s.visitor_token.clone()) else {
-            return;
+            // No session yet: the visitor chooses the file again once connected.
+            return self.view.set_status(Some(self.texts.connecting));
         };
         self.view.set_status(Some(self.texts.uploading));
         let preview = mime

@@ -279,6 +279,14 @@ impl View {
         self.status.set_hidden(text.is_none());
     }
 
+    /// Hides the status line if it shows one of `texts` (and leaves any other notice).
+    pub fn clear_status_of(&self, texts: &[&str]) {
+        let shown = self.status.text_content().unwrap_or_default();
+        if texts.contains(&shown.as_str()) {
+            self.set_status(None);
+        }
+    }
+
     pub fn set_title(&self, text: &str) {
         self.title.set_text_content(Some(text));
     }

@@ -18,24 +18,36 @@ pub struct Driver {
 }
 
 impl Driver {
+    /// Starts a chromedriver on a free port and waits until it listens. The port may be
+    /// taken between choosing and binding it (tests run in parallel): then chromedriver
+    /// exits, and another port is tried.
     pub fn start() -> Self {
         let binary = std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "chromedriver".into());
-        let port = free_port();
-        let child = Command::new(&binary)
-            .arg(format!("--port={port}"))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap_or_else(|e| {
-                panic!("starting {binary}: {e}; run the tests with `cargo xtask test`")
-            });
-        for _ in 0..200 {
-            if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
-                break;
+        for _ in 0..5 {
+            let port = free_port();
+            let mut child = Command::new(&binary)
+                .arg(format!("--port={port}"))
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .unwrap_or_else(|e| {
+                    panic!("starting {binary}: {e}; run the tests with `cargo xtask test`")
+                });
+            // A loaded machine (the whole suite at once) can take seconds to start it.
+            let deadline = std::time::Instant::now() + Duration::from_secs(60);
+            while std::time::Instant::now() < deadline {
+                if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+                    return Self { child, port };
+                }
+                if child.try_wait().ok().flatten().is_some() {
+                    break;
+                }
+                std::thread::sleep(Duration::from_millis(25));
             }
-            std::thread::sleep(Duration::from_millis(25));
+            let _ = child.kill();
+            let _ = child.wait();
         }
-        Self { child, port }
+        panic!("{binary} did not start listening on any of five ports");
     }
 
     /// A browser with a profile of its own (a separate cookie jar and storage).
