@@ -16,6 +16,7 @@ use std::sync::Arc;
 use fred::clients::Pool;
 use fred::interfaces::{HashesInterface, KeysInterface, SortedSetsInterface, TransactionInterface};
 use fred::types::scripts::Script;
+use futures_util::{FutureExt, StreamExt, stream};
 use livedesk_protocol::ids::{SiteId, VisitorId};
 use livedesk_protocol::visitors::{PageView, VisitorActivity, VisitorPresence, VisitorStatus};
 use uuid::Uuid;
@@ -30,6 +31,8 @@ use crate::presence::ONLINE_TTL;
 pub const MAX_LISTED: i64 = 1000;
 /// Most visitors one sweep of a site takes offline; the next sweep takes the rest.
 const MAX_EXPIRED: i64 = 500;
+/// Of those, the script calls one sweep has in flight at once.
+const EXPIRING_AT_ONCE: usize = 64;
 
 /// KEYS[1] online set, KEYS[2] the visitor's sockets, KEYS[3] its presence hash;
 /// ARGV[1] visitor, ARGV[2] now (ms), ARGV[3] stale-before (ms), ARGV[4] a new deadline.
@@ -212,36 +215,64 @@ impl VisitorTracker {
                 Some((0, MAX_EXPIRED)),
             )
             .await?;
+        // One script call per visitor (each names its own keys), up to EXPIRING_AT_ONCE in
+        // flight: a crowd leaving together is a few pipelined batches, not one round trip
+        // after another. A call that fails leaves its visitor for the next sweep; the
+        // visitors the others took offline are announced now.
+        let calls: Vec<_> = due
+            .iter()
+            .filter_map(|raw| raw.parse::<VisitorId>().ok())
+            .map(|visitor| self.clone().go_offline(site, visitor, now).boxed())
+            .collect();
+        let taken: Vec<_> = stream::iter(calls)
+            .buffer_unordered(EXPIRING_AT_ONCE)
+            .collect()
+            .await;
         let mut gone = Vec::new();
-        for raw in due {
-            let Ok(visitor) = raw.parse::<VisitorId>() else {
-                continue;
-            };
-            let taken: Option<(String, String)> = self
-                .go_offline
-                .evalsha_with_reload(
-                    self.redis.next(),
-                    vec![
-                        online_key(site),
-                        sockets_key(site, visitor),
-                        presence_key(site, visitor),
-                    ],
-                    vec![
-                        visitor.to_string(),
-                        now.to_string(),
-                        stale_before(now).to_string(),
-                        (now + ONLINE_TTL.as_millis() as f64).to_string(),
-                    ],
-                )
-                .await?;
-            if let Some((page, seen)) = taken {
-                let mut stored = Stored::default();
-                stored.fields.insert(PAGE_FIELD.into(), page);
-                stored.fields.insert(SEEN_FIELD.into(), seen);
-                gone.push(presence_of(visitor, &stored, now));
+        for taken in taken {
+            match taken {
+                Ok(Some((visitor, (page, seen)))) => {
+                    let mut stored = Stored::default();
+                    stored.fields.insert(PAGE_FIELD.into(), page);
+                    stored.fields.insert(SEEN_FIELD.into(), seen);
+                    gone.push(presence_of(visitor, &stored, now));
+                }
+                Ok(None) => {}
+                Err(error) => {
+                    metrics::counter!("livedesk_visitor_sweep_failures_total").increment(1);
+                    tracing::warn!(%site, %error, "taking a visitor offline failed; the next sweep retries");
+                }
             }
         }
         Ok(gone)
+    }
+
+    /// Takes one visitor offline if its deadline passed ([`GO_OFFLINE`]): its last page
+    /// and when it was last seen, for the node that did.
+    async fn go_offline(
+        self,
+        site: SiteId,
+        visitor: VisitorId,
+        now: f64,
+    ) -> Result<Option<(VisitorId, (String, String))>, fred::error::Error> {
+        let taken: Option<(String, String)> = self
+            .go_offline
+            .evalsha_with_reload(
+                self.redis.next(),
+                vec![
+                    online_key(site),
+                    sockets_key(site, visitor),
+                    presence_key(site, visitor),
+                ],
+                vec![
+                    visitor.to_string(),
+                    now.to_string(),
+                    stale_before(now).to_string(),
+                    (now + ONLINE_TTL.as_millis() as f64).to_string(),
+                ],
+            )
+            .await?;
+        Ok(taken.map(|taken| (visitor, taken)))
     }
 
     /// The site's visitors online now, most recently seen first (at most [`MAX_LISTED`]).
