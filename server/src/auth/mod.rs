@@ -6,6 +6,7 @@ pub mod tokens;
 pub mod visitor;
 
 use axum::extract::FromRequestParts;
+use axum::http::HeaderMap;
 use axum::http::request::Parts;
 use livedesk_protocol::ErrorCode;
 use livedesk_protocol::api::Role;
@@ -89,22 +90,27 @@ impl FromRequestParts<AppState> for CurrentAgent {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        let header = parts
-            .headers
-            .get(axum::http::header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .ok_or_else(|| {
-                AppError::new(
-                    ErrorCode::Unauthorized,
-                    "missing Authorization: Bearer token",
-                )
-            })?;
-        let token = header.strip_prefix("Bearer ").ok_or_else(|| {
+        Self::from_token(state, bearer_token(&parts.headers, "access token")?)
+    }
+}
+
+/// The token of a request's `Authorization: Bearer <token>` header; `what` names the token
+/// expected, for the error a client gets without one.
+pub fn bearer_token<'h>(headers: &'h HeaderMap, what: &str) -> Result<&'h str, AppError> {
+    let header = headers
+        .get(axum::http::header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .ok_or_else(|| {
             AppError::new(
                 ErrorCode::Unauthorized,
-                "the Authorization header must be `Bearer <token>`",
+                format!("missing Authorization: Bearer <{what}>"),
             )
         })?;
-        Self::from_token(state, token.trim())
-    }
+    let token = header.strip_prefix("Bearer ").ok_or_else(|| {
+        AppError::new(
+            ErrorCode::Unauthorized,
+            format!("the Authorization header must be `Bearer <{what}>`"),
+        )
+    })?;
+    Ok(token.trim())
 }

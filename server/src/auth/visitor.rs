@@ -6,6 +6,7 @@ use axum::http::request::Parts;
 use livedesk_protocol::ErrorCode;
 use livedesk_protocol::ids::{SiteId, VisitorId};
 
+use super::bearer_token;
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 
@@ -24,18 +25,7 @@ impl FromRequestParts<AppState> for CurrentVisitor {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        let token = parts
-            .headers
-            .get(axum::http::header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer "))
-            .ok_or_else(|| {
-                AppError::new(
-                    ErrorCode::Unauthorized,
-                    "missing Authorization: Bearer <visitor token>",
-                )
-            })?;
-        Self::from_token(state, token.trim()).await
+        Self::from_token(state, bearer_token(&parts.headers, "visitor token")?).await
     }
 }
 

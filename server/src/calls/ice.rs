@@ -18,6 +18,7 @@ use livedesk_protocol::calls::{IceConfig, IceServer};
 use livedesk_signaling::ice::turn_credential;
 use secrecy::{ExposeSecret, SecretString};
 
+use crate::auth::bearer_token;
 use crate::config::Config;
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
@@ -104,7 +105,7 @@ async fn ice_servers(
     State(state): State<AppState>,
     headers: HeaderMap,
 ) -> AppResult<Json<IceConfig>> {
-    let token = bearer(&headers)?;
+    let token = bearer_token(&headers, "visitor token or access token")?;
     let who = match state.tokens.verify_access(token) {
         Ok(agent) => agent.sub.to_string(),
         Err(agent_error) => match state.tokens.verify_visitor(token) {
@@ -125,20 +126,6 @@ async fn ice_servers(
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| d.as_secs());
     Ok(Json(state.ice.for_party(&who, now)))
-}
-
-fn bearer(headers: &HeaderMap) -> AppResult<&str> {
-    headers
-        .get(axum::http::header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .map(str::trim)
-        .ok_or_else(|| {
-            AppError::new(
-                ErrorCode::Unauthorized,
-                "send a visitor token or an agent's access token as `Authorization: Bearer <token>`",
-            )
-        })
 }
 
 /// The embedded STUN/TURN server, started when `LIVEDESK_TURN_EMBEDDED` is set.

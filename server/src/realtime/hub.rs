@@ -397,9 +397,9 @@ impl Hub {
         if event.moves_site_status() {
             sockets.computed = None;
             sockets.status_generation += 1;
-        }
-        if event.moves_site_status() && sockets.has_visitors() {
-            self.0.status_nudges.nudge(site);
+            if sockets.has_visitors() {
+                self.0.status_nudges.nudge(site);
+            }
         }
     }
 

@@ -48,10 +48,11 @@ pub async fn upgrade(
 }
 
 async fn connect(state: AppState, socket: WebSocket, token: String) {
-    let (site, visitor) = match Box::pin(authenticate(&state, &token)).await {
-        Ok(who) => who,
-        Err(error) => return socket::refuse(socket, state, error).await,
-    };
+    let CurrentVisitor { site, visitor } =
+        match Box::pin(CurrentVisitor::from_token(&state, &token)).await {
+            Ok(who) => who,
+            Err(error) => return socket::refuse(socket, state, error).await,
+        };
     let mut link = Link::new(socket, state.db.clone(), site);
     // Boxed, like the work in `socket::run`: what is awaited inline stays in the task
     // for the socket's whole life.
@@ -132,11 +133,6 @@ async fn greet(
         Ok(None) => Ok(()),
         Err(error) => link.failed(None, error).await,
     }
-}
-
-async fn authenticate(state: &AppState, token: &str) -> AppResult<(SiteId, VisitorId)> {
-    let visitor = CurrentVisitor::from_token(state, token).await?;
-    Ok((visitor.site, visitor.visitor))
 }
 
 struct VisitorPeer {

@@ -22,7 +22,7 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use super::CurrentVisitor;
-use crate::auth::CurrentAgent;
+use crate::auth::{CurrentAgent, bearer_token};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 
@@ -134,17 +134,7 @@ async fn upload(
 
 /// The visitor who uploaded it or an agent of its site; anyone else gets `not_found`.
 async fn reader_site(state: &AppState, headers: &HeaderMap) -> AppResult<(SiteId, Option<Uuid>)> {
-    let token = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .map(str::trim)
-        .ok_or_else(|| {
-            AppError::new(
-                ErrorCode::Unauthorized,
-                "missing Authorization: Bearer token",
-            )
-        })?;
+    let token = bearer_token(headers, "visitor token or access token")?;
     if let Ok(agent) = CurrentAgent::from_token(state, token) {
         return Ok((agent.site()?, None));
     }
