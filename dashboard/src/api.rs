@@ -6,7 +6,9 @@
 use livedesk_protocol::ApiError;
 use livedesk_protocol::api::{LoginRequest, RefreshRequest, TokenPair};
 use livedesk_protocol::chat::{ConversationSummary, Message};
-use livedesk_protocol::ids::ConversationId;
+use livedesk_protocol::ids::{ConversationId, VisitorId};
+use livedesk_protocol::visitors::VisitorPresence;
+use livedesk_protocol::widget::{OfflineMessage, VisitorDetails};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use wasm_bindgen::{JsCast, JsValue};
@@ -77,6 +79,45 @@ pub async fn messages(
 ) -> Result<Vec<Message>, ApiFailure> {
     let path = format!("/api/v1/conversations/{conversation}/messages?after_seq={after_seq}");
     decode(send::<()>("GET", &path, None, Some(access)).await?)
+}
+
+pub async fn offline_messages(access: &str) -> Result<Vec<OfflineMessage>, ApiFailure> {
+    get(access, "/api/v1/site/offline-messages").await
+}
+
+pub async fn online_visitors(access: &str) -> Result<Vec<VisitorPresence>, ApiFailure> {
+    get(access, "/api/v1/site/visitors/online").await
+}
+
+pub async fn visitor(access: &str, visitor: VisitorId) -> Result<VisitorDetails, ApiFailure> {
+    get(access, &format!("/api/v1/site/visitors/{visitor}")).await
+}
+
+/// `GET path` with the agent's token, decoded as `T`. The building block for the pages'
+/// own requests.
+pub async fn get<T: DeserializeOwned>(access: &str, path: &str) -> Result<T, ApiFailure> {
+    decode(send::<()>("GET", path, None, Some(access)).await?)
+}
+
+/// `method path` with a JSON body and the agent's token, the answer decoded as `T`.
+pub async fn write<B: Serialize, T: DeserializeOwned>(
+    access: &str,
+    method: &str,
+    path: &str,
+    body: &B,
+) -> Result<T, ApiFailure> {
+    decode(send(method, path, Some(body), Some(access)).await?)
+}
+
+/// `method path` with the agent's token where the answer's body does not matter
+/// (`DELETE`, `204 No Content`).
+pub async fn call<B: Serialize>(
+    access: &str,
+    method: &str,
+    path: &str,
+    body: Option<&B>,
+) -> Result<(), ApiFailure> {
+    send(method, path, body, Some(access)).await.map(drop)
 }
 
 fn decode<T: DeserializeOwned>(text: String) -> Result<T, ApiFailure> {

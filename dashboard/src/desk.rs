@@ -10,10 +10,12 @@ use livedesk_protocol::api::AgentProfile;
 use livedesk_protocol::chat::{Message, MessageBody};
 use livedesk_protocol::frames::{AgentFrame, ServerFrame};
 use livedesk_protocol::ids::{ClientId, ConversationId};
+use livedesk_protocol::visitors::VisitorPresence;
 
 use crate::model::inbox::{self, Applied, InboxRow};
 use crate::model::outbox::{self, PendingSend};
-use crate::model::transcript;
+use crate::model::{transcript, visitors};
+use crate::route::Page;
 use crate::session::{self, SessionCell};
 use crate::socket::AgentSocket;
 
@@ -59,6 +61,11 @@ pub struct Desk {
     pub transcript_load: RwSignal<Load>,
     pub outbox: RwSignal<Vec<PendingSend>>,
     pub link: RwSignal<Link>,
+    /// Visitors on the site now (the live visitors page).
+    pub visitors: RwSignal<Vec<VisitorPresence>>,
+    pub visitors_load: RwSignal<Load>,
+    /// The page shown, as the address's hash says (see [`crate::route`]).
+    pub page: RwSignal<Page>,
     /// Tokens and timers; not reactive and not `Send` (they hold browser handles).
     pub(crate) session: StoredValue<SessionCell, LocalStorage>,
     pub(crate) socket: StoredValue<AgentSocket, LocalStorage>,
@@ -78,6 +85,9 @@ impl Desk {
             transcript_load: RwSignal::new(Load::Ready),
             outbox: RwSignal::new(Vec::new()),
             link: RwSignal::new(Link::Idle),
+            visitors: RwSignal::new(Vec::new()),
+            visitors_load: RwSignal::new(Load::Loading),
+            page: RwSignal::new(current_page()),
             session: StoredValue::new_local(SessionCell::default()),
             socket: StoredValue::new_local(AgentSocket::default()),
             inbox_reloading: StoredValue::new(false),
@@ -87,6 +97,7 @@ impl Desk {
     /// Called once per sign-in: load the inbox and connect.
     pub(crate) fn on_signed_in(self) {
         self.reload_inbox();
+        self.reload_visitors();
         self.socket.get_value().start(self);
     }
 
@@ -100,12 +111,15 @@ impl Desk {
         self.transcript.set(Vec::new());
         self.outbox.set(Vec::new());
         self.agent.set(None);
+        self.visitors.set(Vec::new());
+        self.visitors_load.set(Load::Loading);
     }
 
     /// The socket (re)connected: catch up on what happened while it was down.
     pub(crate) fn on_connected(self, reconnected: bool) {
         if reconnected {
             self.reload_inbox();
+            self.reload_visitors();
         }
         let socket = self.socket.get_value();
         if let Some(conversation_id) = self.open.get_untracked() {
@@ -152,6 +166,23 @@ impl Desk {
                     self.inbox_load.set(Load::Failed(failure.message()));
                 }
                 Err(_) => {}
+            }
+        });
+    }
+
+    /// Fetches who is on the site now; `visitor_presence` frames keep it current after.
+    pub fn reload_visitors(self) {
+        spawn_local(async move {
+            let result = session::authorized(self, |token| async move {
+                crate::api::online_visitors(&token).await
+            })
+            .await;
+            match result {
+                Ok(fetched) => {
+                    self.visitors.update(|list| visitors::replace(list, fetched));
+                    self.visitors_load.set(Load::Ready);
+                }
+                Err(failure) => self.visitors_load.set(Load::Failed(failure.message())),
             }
         });
     }
@@ -268,8 +299,9 @@ impl Desk {
             }
             // Visitor-only frames never reach an agent socket.
             ServerFrame::VisitorHello { .. } | ServerFrame::SiteStatus { .. } => {}
-            // Not shown yet: the live visitors view.
-            ServerFrame::VisitorPresence { .. } => {}
+            ServerFrame::VisitorPresence { visitors: changes } => {
+                self.visitors.update(|list| visitors::apply(list, changes));
+            }
             // Not shown yet: the state selector, colleagues' presence, closing, ratings,
             // typing, receipts, edits, assignment, transfers, tags and queue places.
             ServerFrame::AgentPresence { .. }
@@ -317,6 +349,29 @@ impl Desk {
             });
         }
     }
+}
+
+impl Desk {
+    /// Opens `page` by changing the address's hash; the `hashchange` listener in
+    /// [`crate::views::App`] then sets [`Desk::page`], so links, the back button and this
+    /// take the same path.
+    pub fn go(self, page: Page) {
+        if let Some(window) = web_sys::window() {
+            let _ = window.location().set_hash(&page.hash());
+        }
+    }
+
+    /// The address's hash changed.
+    pub(crate) fn on_hash_change(self) {
+        self.page.set(current_page());
+    }
+}
+
+fn current_page() -> Page {
+    let hash = web_sys::window()
+        .and_then(|w| w.location().hash().ok())
+        .unwrap_or_default();
+    Page::parse(&hash)
 }
 
 impl Default for Desk {

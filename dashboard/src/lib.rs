@@ -8,12 +8,14 @@
 //! - [`session`]: sign-in, token refresh and sign-out.
 //! - [`socket`]: the agent WebSocket with ping, backoff and reconnect.
 //! - [`model`]: the inbox, transcript and outbox rules, pure and unit-tested.
+//! - [`route`]: the pages and their addresses (`#/visitors`, `#/settings/agents`).
 //! - [`desk`]: the reactive state and every action that changes it.
 //! - [`views`]: the components, one file per part of the screen.
 
 pub mod api;
 pub mod desk;
 pub mod model;
+pub mod route;
 pub mod session;
 pub mod socket;
 mod views;

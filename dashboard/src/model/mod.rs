@@ -3,6 +3,7 @@
 
 pub mod inbox;
 pub mod outbox;
+pub mod visitors;
 pub mod transcript;
 
 #[cfg(test)]

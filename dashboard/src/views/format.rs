@@ -62,3 +62,13 @@ pub fn initials(name: &str) -> String {
         .flat_map(char::to_uppercase)
         .collect()
 }
+
+/// `45 s`, `12 min`, `2 h 05 min`: how long something has lasted.
+pub fn duration(d: time::Duration) -> String {
+    let secs = d.whole_seconds().max(0);
+    match secs {
+        0..60 => format!("{secs} s"),
+        60..3600 => format!("{} min", secs / 60),
+        _ => format!("{} h {:02} min", secs / 3600, secs % 3600 / 60),
+    }
+}

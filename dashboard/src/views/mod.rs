@@ -5,6 +5,7 @@
 //! (`data-ld="conversation"`, `data-ld="message"`, `data-ld="composer"`, …); class names are
 //! for styling only and may change.
 
+mod admin;
 mod app;
 mod composer;
 mod conversation;
@@ -12,6 +13,9 @@ mod format;
 mod header;
 mod inbox;
 mod login;
+mod nav;
+mod offline;
+mod visitors;
 mod workspace;
 
 pub use app::App;
