@@ -5,7 +5,7 @@
 
 use livedesk_protocol::ApiError;
 use livedesk_protocol::api::{LoginRequest, RefreshRequest, TokenPair};
-use livedesk_protocol::chat::{ConversationSummary, Message};
+use livedesk_protocol::chat::{ConversationSummary, InboxView, Message};
 use livedesk_protocol::ids::{ConversationId, VisitorId};
 use livedesk_protocol::visitors::VisitorPresence;
 use livedesk_protocol::widget::{OfflineMessage, VisitorDetails};
@@ -68,8 +68,22 @@ pub async fn logout(refresh_token: String) -> Result<(), ApiFailure> {
         .map(drop)
 }
 
-pub async fn conversations(access: &str) -> Result<Vec<ConversationSummary>, ApiFailure> {
-    decode(send::<()>("GET", "/api/v1/conversations", None, Some(access)).await?)
+/// The inbox's `view`, or the conversations matching `search`.
+pub async fn conversations(
+    access: &str,
+    view: InboxView,
+    search: Option<&str>,
+) -> Result<Vec<ConversationSummary>, ApiFailure> {
+    let view = serde_json::to_value(view)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default();
+    let mut path = format!("/api/v1/conversations?view={view}");
+    if let Some(search) = search {
+        path.push_str("&q=");
+        path.push_str(&String::from(js_sys::encode_uri_component(search)));
+    }
+    get(access, &path).await
 }
 
 pub async fn messages(
@@ -118,6 +132,26 @@ pub async fn call<B: Serialize>(
     body: Option<&B>,
 ) -> Result<(), ApiFailure> {
     send(method, path, body, Some(access)).await.map(drop)
+}
+
+/// `GET path` with the agent's token, the body as a `Blob` (shared files).
+pub async fn blob(access: &str, path: &str) -> Result<web_sys::Blob, ApiFailure> {
+    let response = fetch::<()>("GET", path, None, Some(access))
+        .await
+        .map_err(|_| ApiFailure::Network)?;
+    let status = response.status();
+    if !(200..300).contains(&status) {
+        return Err(ApiFailure::Status {
+            status,
+            error: None,
+        });
+    }
+    let promise = response.blob().map_err(|_| ApiFailure::Malformed)?;
+    JsFuture::from(promise)
+        .await
+        .ok()
+        .and_then(|b| b.dyn_into().ok())
+        .ok_or(ApiFailure::Malformed)
 }
 
 fn decode<T: DeserializeOwned>(text: String) -> Result<T, ApiFailure> {

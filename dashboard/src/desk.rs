@@ -7,12 +7,17 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use livedesk_protocol::api::AgentProfile;
-use livedesk_protocol::chat::{Message, MessageBody};
+use livedesk_protocol::chat::{Author, InboxView, Message, MessageBody, Note, Party};
 use livedesk_protocol::frames::{AgentFrame, ServerFrame};
 use livedesk_protocol::ids::{ClientId, ConversationId};
+use livedesk_protocol::presence::AgentPresence;
+use livedesk_protocol::routing::{Department, SiteAgent, TransferTarget};
 use livedesk_protocol::visitors::VisitorPresence;
+use time::OffsetDateTime;
 
-use crate::model::inbox::{self, Applied, InboxRow};
+use crate::actions::Notice;
+use crate::alerts;
+use crate::model::inbox::{self, Applied, Change, InboxRow};
 use crate::model::outbox::{self, PendingSend};
 use crate::model::{transcript, visitors};
 use crate::route::Page;
@@ -61,6 +66,22 @@ pub struct Desk {
     pub transcript_load: RwSignal<Load>,
     pub outbox: RwSignal<Vec<PendingSend>>,
     pub link: RwSignal<Link>,
+    /// The inbox tab shown.
+    pub inbox_view: RwSignal<InboxView>,
+    /// The inbox's search text; while it is not blank the inbox shows `search_results`.
+    pub search: RwSignal<String>,
+    pub search_results: RwSignal<Option<Vec<InboxRow>>>,
+    /// A passing message (a refused action, a new chat).
+    pub notice: RwSignal<Option<Notice>>,
+    /// Where every agent of the site stands, the signed-in one included.
+    pub presence: RwSignal<Vec<AgentPresence>>,
+    /// The site's agents and departments, for names and for transfers.
+    pub colleagues: RwSignal<Vec<SiteAgent>>,
+    pub departments: RwSignal<Vec<Department>>,
+    /// Internal notes of the open conversation.
+    pub notes: RwSignal<Vec<Note>>,
+    /// The open conversation's visitor is typing.
+    pub visitor_typing: RwSignal<bool>,
     /// Visitors on the site now (the live visitors page).
     pub visitors: RwSignal<Vec<VisitorPresence>>,
     pub visitors_load: RwSignal<Load>,
@@ -71,6 +92,10 @@ pub struct Desk {
     pub(crate) socket: StoredValue<AgentSocket, LocalStorage>,
     /// A list reload is in flight; further requests for one are folded into it.
     inbox_reloading: StoredValue<bool>,
+    /// Actions sent and not yet answered, with what they were for (see [`crate::actions`]).
+    pub(crate) actions: StoredValue<Vec<(ClientId, &'static str)>>,
+    /// Bumped by each search keystroke; a search answer for an older one is dropped.
+    search_generation: StoredValue<u32>,
 }
 
 impl Desk {
@@ -85,12 +110,23 @@ impl Desk {
             transcript_load: RwSignal::new(Load::Ready),
             outbox: RwSignal::new(Vec::new()),
             link: RwSignal::new(Link::Idle),
+            inbox_view: RwSignal::new(InboxView::Mine),
+            search: RwSignal::new(String::new()),
+            search_results: RwSignal::new(None),
+            notice: RwSignal::new(None),
+            presence: RwSignal::new(Vec::new()),
+            colleagues: RwSignal::new(Vec::new()),
+            departments: RwSignal::new(Vec::new()),
+            notes: RwSignal::new(Vec::new()),
+            visitor_typing: RwSignal::new(false),
             visitors: RwSignal::new(Vec::new()),
             visitors_load: RwSignal::new(Load::Loading),
             page: RwSignal::new(current_page()),
             session: StoredValue::new_local(SessionCell::default()),
             socket: StoredValue::new_local(AgentSocket::default()),
             inbox_reloading: StoredValue::new(false),
+            actions: StoredValue::new(Vec::new()),
+            search_generation: StoredValue::new(0),
         }
     }
 
@@ -98,6 +134,7 @@ impl Desk {
     pub(crate) fn on_signed_in(self) {
         self.reload_inbox();
         self.reload_visitors();
+        self.reload_team();
         self.socket.get_value().start(self);
     }
 
@@ -113,6 +150,13 @@ impl Desk {
         self.agent.set(None);
         self.visitors.set(Vec::new());
         self.visitors_load.set(Load::Loading);
+        self.search.set(String::new());
+        self.search_results.set(None);
+        self.presence.set(Vec::new());
+        self.colleagues.set(Vec::new());
+        self.departments.set(Vec::new());
+        self.notes.set(Vec::new());
+        self.actions.set_value(Vec::new());
     }
 
     /// The socket (re)connected: catch up on what happened while it was down.
@@ -120,6 +164,7 @@ impl Desk {
         if reconnected {
             self.reload_inbox();
             self.reload_visitors();
+            self.reload_team();
         }
         let socket = self.socket.get_value();
         if let Some(conversation_id) = self.open.get_untracked() {
@@ -148,11 +193,28 @@ impl Desk {
             return;
         }
         self.inbox_reloading.set_value(true);
+        // The queue and the agent's own chats are always fetched, for their counts.
+        let mut views = vec![InboxView::Queue, InboxView::Mine];
+        let shown = self.inbox_view.get_untracked();
+        if !views.contains(&shown) {
+            views.push(shown);
+        }
         spawn_local(async move {
-            let result = session::authorized(self, |token| async move {
-                crate::api::conversations(&token).await
-            })
-            .await;
+            let mut result = Ok(Vec::new());
+            for view in views {
+                let fetched = session::authorized(self, |token| async move {
+                    crate::api::conversations(&token, view, None).await
+                })
+                .await;
+                match (fetched, &mut result) {
+                    (Ok(rows), Ok(all)) => all.extend(rows),
+                    (Err(failure), _) => {
+                        result = Err(failure);
+                        break;
+                    }
+                    (Ok(_), Err(_)) => {}
+                }
+            }
             self.inbox_reloading.set_value(false);
             match result {
                 Ok(fetched) => {
@@ -179,10 +241,95 @@ impl Desk {
             .await;
             match result {
                 Ok(fetched) => {
-                    self.visitors.update(|list| visitors::replace(list, fetched));
+                    self.visitors
+                        .update(|list| visitors::replace(list, fetched));
                     self.visitors_load.set(Load::Ready);
                 }
                 Err(failure) => self.visitors_load.set(Load::Failed(failure.message())),
+            }
+        });
+    }
+
+    /// Shows another inbox tab and fetches it.
+    pub fn show_view(self, view: InboxView) {
+        if self.inbox_view.get_untracked() != view {
+            self.inbox_view.set(view);
+            self.reload_inbox();
+        }
+    }
+
+    /// Runs the inbox search for `text` (blank: back to the tabs). Answers to older
+    /// keystrokes are dropped.
+    pub fn search_for(self, text: String) {
+        self.search.set(text.clone());
+        let generation = self.search_generation.get_value().wrapping_add(1);
+        self.search_generation.set_value(generation);
+        if text.trim().is_empty() {
+            self.search_results.set(None);
+            return;
+        }
+        // Ask once typing pauses.
+        set_timeout(
+            move || {
+                if self.search_generation.get_value() == generation {
+                    self.run_search(text, generation);
+                }
+            },
+            std::time::Duration::from_millis(250),
+        );
+    }
+
+    fn run_search(self, text: String, generation: u32) {
+        spawn_local(async move {
+            let result = session::authorized(self, |token| {
+                let text = text.clone();
+                async move { crate::api::conversations(&token, InboxView::All, Some(&text)).await }
+            })
+            .await;
+            if self.search_generation.get_value() != generation {
+                return;
+            }
+            match result {
+                Ok(found) => self.search_results.set(Some(
+                    found
+                        .into_iter()
+                        .map(|summary| InboxRow {
+                            summary,
+                            unread: false,
+                        })
+                        .collect(),
+                )),
+                Err(failure) => {
+                    self.search_results.set(Some(Vec::new()));
+                    self.notify(format!("The search failed: {}", failure.message()), true);
+                }
+            }
+        });
+    }
+
+    /// Fetches the site's agents, their presence and the departments.
+    pub fn reload_team(self) {
+        spawn_local(async move {
+            let presence = session::authorized(self, |token| async move {
+                crate::api::get::<Vec<AgentPresence>>(&token, "/api/v1/site/presence").await
+            })
+            .await;
+            if let Ok(presence) = presence {
+                self.presence.set(presence);
+            }
+            let agents = session::authorized(self, |token| async move {
+                crate::api::get::<Vec<SiteAgent>>(&token, "/api/v1/site/agents").await
+            })
+            .await;
+            if let Ok(agents) = agents {
+                self.colleagues.set(agents);
+            }
+            let departments = session::authorized(self, |token| async move {
+                crate::api::get::<Vec<Department>>(&token, "/api/v1/site/departments").await
+            })
+            .await;
+            if let Ok(departments) = departments {
+                self.departments.set(departments);
             }
         });
     }
@@ -192,9 +339,36 @@ impl Desk {
         if self.open.get_untracked() == Some(id) {
             return;
         }
+        if let Some(found) = self.search_results.with_untracked(|r| {
+            r.as_ref()
+                .and_then(|r| r.iter().find(|r| r.summary.id == id).cloned())
+        }) {
+            let open = self.open.get_untracked();
+            self.inbox
+                .update(|rows| inbox::merge_fetched(rows, vec![found.summary], open));
+        }
         self.open.set(Some(id));
         self.transcript.set(Vec::new());
+        self.notes.set(Vec::new());
+        self.visitor_typing.set(false);
         self.load_transcript(id);
+        self.load_notes(id);
+    }
+
+    fn load_notes(self, id: ConversationId) {
+        spawn_local(async move {
+            let path = format!("/api/v1/conversations/{id}/notes");
+            let result = session::authorized(self, |token| {
+                let path = path.clone();
+                async move { crate::api::get::<Vec<Note>>(&token, &path).await }
+            })
+            .await;
+            if self.open.get_untracked() == Some(id)
+                && let Ok(notes) = result
+            {
+                self.notes.set(notes);
+            }
+        });
     }
 
     pub fn load_transcript(self, id: ConversationId) {
@@ -281,12 +455,15 @@ impl Desk {
                 });
                 self.on_message(message);
             }
+            ServerFrame::Done { cid } => self.on_done(cid),
             ServerFrame::Error {
                 cid: Some(cid),
                 message,
                 ..
             } => {
-                self.outbox.update(|o| outbox::fail(o, cid, message));
+                if !self.on_refused(cid, &message) {
+                    self.outbox.update(|o| outbox::fail(o, cid, message));
+                }
             }
             ServerFrame::Error {
                 cid: None,
@@ -297,27 +474,81 @@ impl Desk {
                     &format!("Livedesk socket error {code:?}: {message}").into(),
                 );
             }
-            // Visitor-only frames never reach an agent socket.
-            ServerFrame::VisitorHello { .. } | ServerFrame::SiteStatus { .. } => {}
             ServerFrame::VisitorPresence { visitors: changes } => {
                 self.visitors.update(|list| visitors::apply(list, changes));
             }
-            // Not shown yet: the state selector, colleagues' presence, closing, ratings,
-            // typing, receipts, edits, assignment, transfers, tags and queue places.
-            ServerFrame::AgentPresence { .. }
-            | ServerFrame::Typing { .. }
-            | ServerFrame::MessageChanged { .. }
-            | ServerFrame::ConversationAssigned { .. }
-            | ServerFrame::QueuePosition { .. }
-            | ServerFrame::ConversationReturned { .. }
-            | ServerFrame::NoteAdded { .. }
-            | ServerFrame::Receipt { .. }
-            | ServerFrame::Done { .. }
-            | ServerFrame::ConversationClosed { .. }
-            | ServerFrame::ConversationRated { .. }
-            | ServerFrame::ConversationTransferred { .. }
-            | ServerFrame::TagsChanged { .. }
-            | ServerFrame::WaitTimedOut { .. } => {}
+            ServerFrame::AgentPresence { presence } => {
+                self.presence.update(|list| {
+                    list.retain(|p| p.agent_id != presence.agent_id);
+                    list.push(presence);
+                });
+            }
+            ServerFrame::Typing {
+                conversation_id,
+                author: Author::Visitor { .. },
+                typing,
+            } if self.open.get_untracked() == Some(conversation_id) => {
+                self.visitor_typing.set(typing);
+            }
+            ServerFrame::Typing { .. } => {}
+            ServerFrame::Receipt {
+                conversation_id,
+                reader: Party::Visitor,
+                delivered_up_to,
+                read_up_to,
+            } => self.inbox.update(|rows| {
+                inbox::receipt(rows, conversation_id, delivered_up_to, read_up_to);
+            }),
+            ServerFrame::Receipt { .. } => {}
+            ServerFrame::MessageChanged { message } => {
+                if self.open.get_untracked() == Some(message.conversation_id) {
+                    self.transcript
+                        .update(|messages| transcript::replace(messages, message));
+                }
+            }
+            ServerFrame::NoteAdded { note } => {
+                if self.open.get_untracked() == Some(note.conversation_id) {
+                    self.notes.update(|notes| {
+                        if !notes.iter().any(|n| n.id == note.id) {
+                            notes.push(note);
+                        }
+                    });
+                }
+            }
+            ServerFrame::ConversationAssigned {
+                conversation_id,
+                agent_id,
+                ..
+            } => {
+                self.change(conversation_id, Change::Assigned(agent_id));
+                let me = self.agent.with_untracked(|a| a.as_ref().map(|a| a.id));
+                if me == Some(agent_id) {
+                    alerts::new_chat(self, conversation_id);
+                }
+            }
+            ServerFrame::ConversationReturned {
+                conversation_id, ..
+            } => self.change(conversation_id, Change::Returned),
+            ServerFrame::ConversationTransferred {
+                conversation_id,
+                to: TransferTarget::Department { .. },
+                ..
+            } => self.change(conversation_id, Change::Requeued(OffsetDateTime::now_utc())),
+            // A transfer to an agent is followed by its assignment.
+            ServerFrame::ConversationTransferred { .. } => {}
+            ServerFrame::ConversationClosed {
+                conversation_id, ..
+            } => self.change(conversation_id, Change::Closed(OffsetDateTime::now_utc())),
+            ServerFrame::TagsChanged {
+                conversation_id,
+                tags,
+            } => self.change(conversation_id, Change::Tags(tags)),
+            // Visitor-only frames never reach an agent socket.
+            ServerFrame::VisitorHello { .. }
+            | ServerFrame::SiteStatus { .. }
+            | ServerFrame::QueuePosition { .. } => {}
+            // Shown in the transcript through the system message the server writes.
+            ServerFrame::ConversationRated { .. } | ServerFrame::WaitTimedOut { .. } => {}
             // Not shown yet: calls (the call UI is its own piece of work).
             ServerFrame::CallStarted { .. }
             | ServerFrame::CallChanged { .. }
@@ -327,6 +558,18 @@ impl Desk {
             | ServerFrame::CallCandidate { .. }
             | ServerFrame::CallMedia { .. }
             | ServerFrame::CallScreenShare { .. } => {}
+        }
+    }
+
+    /// Applies a change to a listed conversation; one the inbox does not list yet means
+    /// the list is behind, so it is fetched again.
+    fn change(self, id: ConversationId, change: Change) {
+        let known = self
+            .inbox
+            .try_update(|rows| inbox::change(rows, id, change))
+            .unwrap_or(false);
+        if !known {
+            self.reload_inbox();
         }
     }
 
@@ -380,12 +623,12 @@ impl Default for Desk {
     }
 }
 
-fn new_client_id() -> Option<ClientId> {
+pub(crate) fn new_client_id() -> Option<ClientId> {
     let uuid = web_sys::window()?.crypto().ok()?.random_uuid();
     uuid.parse().ok()
 }
 
-fn capitalised(text: &str) -> String {
+pub(crate) fn capitalised(text: &str) -> String {
     let mut chars = text.chars();
     chars.next().map_or_else(String::new, |first| {
         first.to_uppercase().chain(chars).collect()

@@ -9,9 +9,13 @@
 //! - [`socket`]: the agent WebSocket with ping, backoff and reconnect.
 //! - [`model`]: the inbox, transcript and outbox rules, pure and unit-tested.
 //! - [`route`]: the pages and their addresses (`#/visitors`, `#/settings/agents`).
-//! - [`desk`]: the reactive state and every action that changes it.
+//! - [`desk`]: the reactive state and every action that changes it; [`actions`]: what an
+//!   agent does over the socket (take, close, transfer, tag, note, edit, state).
+//! - `alerts`: tone, browser notification and title count for new chats.
 //! - [`views`]: the components, one file per part of the screen.
 
+pub mod actions;
+pub(crate) mod alerts;
 pub mod api;
 pub mod desk;
 pub mod model;

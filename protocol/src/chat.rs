@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
-use crate::ids::{AgentId, ClientId, ConversationId, MessageId, VisitorId};
+use crate::ids::{AgentId, ClientId, ConversationId, DepartmentId, MessageId, VisitorId};
 
 /// Longest message body, in characters (Unicode scalar values).
 pub const MAX_MESSAGE_CHARS: usize = 4000;
@@ -162,7 +162,48 @@ pub struct ConversationSummary {
     #[serde(with = "time::serde::rfc3339")]
     pub created_at: OffsetDateTime,
     pub last_message: Option<Message>,
+    /// The agent handling it; `None` while it waits in the queue (or after closing by the
+    /// system before anyone took it).
+    #[serde(default)]
+    pub assigned_agent_id: Option<AgentId>,
+    #[serde(default)]
+    pub department_id: Option<DepartmentId>,
+    #[serde(default)]
+    pub tags: Vec<String>,
+    /// Since when the visitor has been waiting this time (for the queue's wait time).
+    #[serde(default, with = "time::serde::rfc3339::option")]
+    pub queued_at: Option<OffsetDateTime>,
+    #[serde(default, with = "time::serde::rfc3339::option")]
+    pub closed_at: Option<OffsetDateTime>,
+    /// The visitor's widget has received every message up to this `seq`…
+    #[serde(default)]
+    pub visitor_delivered_seq: i64,
+    /// …and shown them to the visitor up to this one.
+    #[serde(default)]
+    pub visitor_read_seq: i64,
+    /// For a search: the best matching passage of the conversation's messages.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub snippet: Option<String>,
 }
+
+/// Which conversations `GET /api/v1/conversations?view=…` lists.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum InboxView {
+    /// Everything of the site, newest activity first (the default).
+    #[default]
+    All,
+    /// Open and not yet taken by an agent, longest waiting first.
+    Queue,
+    /// Open and assigned to the agent asking.
+    Mine,
+    /// Every open conversation of the site (admins only).
+    Open,
+    Closed,
+}
+
+/// Longest search text, in characters.
+pub const MAX_SEARCH_CHARS: usize = 200;
 
 #[cfg(test)]
 mod tests {

@@ -23,7 +23,7 @@ use crate::queue::Queue;
 use crate::realtime::hub::Hub;
 use crate::state::AppState;
 use crate::visitors::VisitorTracker;
-use crate::{assignment, auth, calls, chat, db, realtime, sites, visitors, web, widget};
+use crate::{assignment, auth, calls, chat, db, presence, realtime, sites, visitors, web, widget};
 use livedesk_signaling::turn_server::TurnServer;
 
 /// How long shutdown waits for open sockets to finish their current frame and close.
@@ -179,6 +179,7 @@ fn routes(state: &AppState) -> Router {
         .merge(sites::visitor_session::router(&client_ip))
         .merge(sites::status::router(&client_ip))
         .merge(visitors::routes::router())
+        .merge(presence::routes::router())
         .merge(widget::router())
         .merge(calls::ice::router())
         .merge(realtime::router())

@@ -36,3 +36,27 @@ where
         }
     }
 }
+
+/// `Query<T>` whose rejection is `{"code": "invalid_input", …}` naming the bad parameter.
+pub struct ApiQuery<T>(pub T);
+
+impl<S, T> axum::extract::FromRequestParts<S> for ApiQuery<T>
+where
+    T: DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = AppError;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &S,
+    ) -> Result<Self, Self::Rejection> {
+        match axum::extract::Query::<T>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Query(value)) => Ok(Self(value)),
+            Err(rejection) => Err(AppError::new(
+                ErrorCode::InvalidInput,
+                rejection.body_text(),
+            )),
+        }
+    }
+}

@@ -1,7 +1,9 @@
 //! The inbox: the site's conversations, newest activity first, with unread marks.
 
-use livedesk_protocol::chat::{Author, ConversationSummary, Message};
-use livedesk_protocol::ids::ConversationId;
+use livedesk_protocol::chat::{
+    Author, ConversationStatus, ConversationSummary, InboxView, Message,
+};
+use livedesk_protocol::ids::{AgentId, ConversationId};
 use time::OffsetDateTime;
 
 /// One conversation as the inbox shows it.
@@ -45,33 +47,36 @@ pub enum Applied {
     UnknownConversation,
 }
 
-/// Replaces the list with a freshly fetched one. Local rows that are newer than the fetched
-/// ones (a frame raced the request) keep their newer state; a conversation that moved on
-/// with a visitor message while it was not open becomes unread.
+/// Merges a freshly fetched view into the list; rows of other views stay (frames keep
+/// them current). Local rows that are newer than the fetched ones (a frame raced the
+/// request) keep their newer state; a conversation that moved on with a visitor message
+/// while it was not open becomes unread.
 pub fn merge_fetched(
     rows: &mut Vec<InboxRow>,
     fetched: Vec<ConversationSummary>,
     open: Option<ConversationId>,
 ) {
-    let merged = fetched
-        .into_iter()
-        .map(
-            |summary| match rows.iter().find(|r| r.summary.id == summary.id) {
-                Some(known) if known.summary.last_seq >= summary.last_seq => InboxRow {
-                    summary: known.summary.clone(),
-                    unread: known.unread,
-                },
-                Some(known) => {
-                    let unread = known.unread || is_unread(&summary, open);
-                    InboxRow { summary, unread }
-                }
-                None => InboxRow {
-                    unread: false,
-                    summary,
-                },
-            },
-        )
+    let mut merged: Vec<InboxRow> = rows
+        .iter()
+        .filter(|r| !fetched.iter().any(|f| f.id == r.summary.id))
+        .cloned()
         .collect();
+    merged.extend(fetched.into_iter().map(|summary| {
+        match rows.iter().find(|r| r.summary.id == summary.id) {
+            Some(known) if known.summary.last_seq >= summary.last_seq => InboxRow {
+                summary: known.summary.clone(),
+                unread: known.unread,
+            },
+            Some(known) => {
+                let unread = known.unread || is_unread(&summary, open);
+                InboxRow { summary, unread }
+            }
+            None => InboxRow {
+                unread: false,
+                summary,
+            },
+        }
+    }));
     *rows = merged;
     sort(rows);
 }
@@ -119,6 +124,72 @@ pub fn apply_message(
     }
     sort(rows);
     Applied::Updated
+}
+
+/// Whether `row` belongs in `view` for the agent `me`.
+pub fn in_view(row: &InboxRow, view: InboxView, me: Option<AgentId>) -> bool {
+    let open = row.summary.status == ConversationStatus::Open;
+    match view {
+        InboxView::All => true,
+        InboxView::Queue => open && row.summary.assigned_agent_id.is_none(),
+        InboxView::Mine => open && me.is_some() && row.summary.assigned_agent_id == me,
+        InboxView::Open => open,
+        InboxView::Closed => !open,
+    }
+}
+
+/// The rows of `view`: the queue longest waiting first, the others newest activity first.
+pub fn view_rows(rows: &[InboxRow], view: InboxView, me: Option<AgentId>) -> Vec<InboxRow> {
+    let mut shown: Vec<InboxRow> = rows
+        .iter()
+        .filter(|r| in_view(r, view, me))
+        .cloned()
+        .collect();
+    if view == InboxView::Queue {
+        shown.sort_by_key(|r| r.summary.queued_at.unwrap_or(r.summary.created_at));
+    }
+    shown
+}
+
+/// What a frame changed about a listed conversation.
+pub enum Change {
+    Assigned(AgentId),
+    Returned,
+    Closed(OffsetDateTime),
+    Tags(Vec<String>),
+    /// Transferred to a department: back in a queue.
+    Requeued(OffsetDateTime),
+}
+
+/// Applies `change`; `false` when the conversation is not listed (reload to learn of it).
+pub fn change(rows: &mut [InboxRow], id: ConversationId, change: Change) -> bool {
+    let Some(row) = rows.iter_mut().find(|r| r.summary.id == id) else {
+        return false;
+    };
+    let summary = &mut row.summary;
+    match change {
+        Change::Assigned(agent) => summary.assigned_agent_id = Some(agent),
+        Change::Returned => summary.assigned_agent_id = None,
+        Change::Requeued(at) => {
+            summary.assigned_agent_id = None;
+            summary.queued_at = Some(at);
+        }
+        Change::Closed(at) => {
+            summary.status = ConversationStatus::Closed;
+            summary.closed_at.get_or_insert(at);
+        }
+        Change::Tags(tags) => summary.tags = tags,
+    }
+    true
+}
+
+/// The visitor's widget received (and showed) messages up to these `seq`s; never moves back.
+pub fn receipt(rows: &mut [InboxRow], id: ConversationId, delivered: i64, read: i64) {
+    if let Some(row) = rows.iter_mut().find(|r| r.summary.id == id) {
+        let s = &mut row.summary;
+        s.visitor_delivered_seq = s.visitor_delivered_seq.max(delivered);
+        s.visitor_read_seq = s.visitor_read_seq.max(read);
+    }
 }
 
 pub fn mark_read(rows: &mut [InboxRow], id: ConversationId) {
@@ -204,6 +275,54 @@ mod tests {
 
         assert_eq!(rows[0].summary.last_seq, 2);
         assert!(rows[0].unread);
+    }
+
+    #[test]
+    fn a_fetched_view_joins_the_rows_of_other_views() {
+        let (a, b) = (summary(1, 10), summary(2, 20));
+        let mut rows = Vec::new();
+        merge_fetched(&mut rows, vec![a.clone()], None);
+        merge_fetched(&mut rows, vec![b.clone()], None);
+        assert_eq!(rows.len(), 2);
+    }
+
+    #[test]
+    fn views_follow_assignment_returns_and_closing() {
+        let me = AgentId(uuid::Uuid::from_u128(8));
+        let colleague = AgentId(uuid::Uuid::from_u128(9));
+        let (a, b, c) = (summary(1, 10), summary(2, 20), summary(3, 5));
+        let mut rows = Vec::new();
+        merge_fetched(&mut rows, vec![a.clone(), b.clone(), c.clone()], None);
+        let ids = |view| {
+            view_rows(&rows, view, Some(me))
+                .iter()
+                .map(|r| r.summary.id)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            ids(InboxView::Queue),
+            [c.id, a.id, b.id],
+            "longest waiting first"
+        );
+
+        assert!(change(&mut rows, a.id, Change::Assigned(me)));
+        assert!(change(&mut rows, b.id, Change::Assigned(colleague)));
+        assert_eq!(ids(InboxView::Mine), [a.id]);
+        assert_eq!(ids(InboxView::Queue), [c.id]);
+        assert_eq!(ids(InboxView::Open).len(), 3);
+
+        assert!(change(&mut rows, b.id, Change::Returned));
+        assert_eq!(ids(InboxView::Queue), [c.id, b.id]);
+
+        let at = OffsetDateTime::UNIX_EPOCH;
+        assert!(change(&mut rows, a.id, Change::Closed(at)));
+        assert_eq!(ids(InboxView::Mine), []);
+        assert_eq!(ids(InboxView::Closed), [a.id]);
+
+        assert!(
+            !change(&mut rows, summary(7, 1).id, Change::Returned),
+            "unlisted"
+        );
     }
 
     #[test]

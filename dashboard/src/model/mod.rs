@@ -3,8 +3,8 @@
 
 pub mod inbox;
 pub mod outbox;
-pub mod visitors;
 pub mod transcript;
+pub mod visitors;
 
 #[cfg(test)]
 pub(crate) mod testing {
@@ -33,6 +33,14 @@ pub(crate) mod testing {
             last_seq: 0,
             created_at: at(minute),
             last_message: None,
+            assigned_agent_id: None,
+            department_id: None,
+            tags: Vec::new(),
+            queued_at: Some(at(minute)),
+            closed_at: None,
+            visitor_delivered_seq: 0,
+            visitor_read_seq: 0,
+            snippet: None,
         }
     }
 

@@ -27,9 +27,7 @@ pub fn replace(list: &mut Vec<VisitorPresence>, fetched: Vec<VisitorPresence>) {
 fn sort(list: &mut [VisitorPresence]) {
     list.sort_by(|a, b| {
         let rank = |v: &VisitorPresence| u8::from(v.status != VisitorStatus::Active);
-        rank(a)
-            .cmp(&rank(b))
-            .then(b.last_seen.cmp(&a.last_seen))
+        rank(a).cmp(&rank(b)).then(b.last_seen.cmp(&a.last_seen))
     });
 }
 
@@ -61,7 +59,11 @@ mod tests {
                 presence(3, VisitorStatus::Offline, 9),
             ],
         );
-        let ids = |l: &[VisitorPresence]| l.iter().map(|v| v.visitor_id.0.as_u128()).collect::<Vec<_>>();
+        let ids = |l: &[VisitorPresence]| {
+            l.iter()
+                .map(|v| v.visitor_id.0.as_u128())
+                .collect::<Vec<_>>()
+        };
         assert_eq!(ids(&list), [2, 1]);
 
         apply(

@@ -11,7 +11,8 @@ pub fn App() -> impl IntoView {
     let desk = Desk::new();
     provide_context(desk);
     session::restore(desk);
-    let hash_listener = window_event_listener(leptos::ev::hashchange, move |_| desk.on_hash_change());
+    let hash_listener =
+        window_event_listener(leptos::ev::hashchange, move |_| desk.on_hash_change());
     on_cleanup(move || hash_listener.remove());
 
     move || match desk.auth.get() {

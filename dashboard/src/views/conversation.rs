@@ -1,10 +1,15 @@
 use leptos::html::Div;
 use leptos::prelude::*;
-use livedesk_protocol::chat::{Author, ConversationStatus, Message};
+use livedesk_protocol::chat::{Author, ConversationStatus, ConversationSummary, Message};
 use livedesk_protocol::ids::ConversationId;
 
+use time::OffsetDateTime;
+
+use super::actions_bar::ActionsBar;
 use super::composer::Composer;
+use super::files::{self, FileLink};
 use super::format;
+use super::side_panel::SidePanel;
 use crate::desk::{Desk, Load};
 use crate::model::inbox::visitor_label;
 use crate::model::outbox::PendingSend;
@@ -51,20 +56,44 @@ fn OpenConversation(id: ConversationId) -> impl IntoView {
         })
     };
 
+    let visitor = move || summary.with(|s| s.as_ref().map(|s| s.visitor_id));
+
     view! {
         <section class="ld-conversation" data-ld="conversation-view" data-id=id.to_string()>
-            <div class="ld-pane-head">
+            <div class="ld-pane-head ld-pane-head--wrap">
                 <h2>{title}</h2>
-                <span class="ld-badge" class:closed=closed>{move || if closed() { "Closed" } else { "Open" }}</span>
+                <span class="ld-badge" class:closed=closed data-ld="conversation-status">{move || if closed() { "Closed" } else { "Open" }}</span>
+                <ActionsBar id summary/>
             </div>
-            <Transcript id visitor=Signal::derive(title)/>
-            <Composer id closed=Signal::derive(closed)/>
+            <div class="ld-conversation__body">
+                <div class="ld-conversation__main">
+                    <Transcript id visitor=Signal::derive(title) summary/>
+                    <TypingLine/>
+                    <Composer id closed=Signal::derive(closed)/>
+                </div>
+                {move || visitor().map(|visitor| view! { <SidePanel id visitor/> })}
+            </div>
         </section>
     }
 }
 
+/// "Typing…" while the visitor types.
 #[component]
-fn Transcript(id: ConversationId, visitor: Signal<String>) -> impl IntoView {
+fn TypingLine() -> impl IntoView {
+    let desk = expect_context::<Desk>();
+    view! {
+        <div class="ld-typing" data-ld="visitor-typing" aria-live="polite">
+            {move || desk.visitor_typing.get().then_some("The visitor is typing…")}
+        </div>
+    }
+}
+
+#[component]
+fn Transcript(
+    id: ConversationId,
+    visitor: Signal<String>,
+    summary: Memo<Option<ConversationSummary>>,
+) -> impl IntoView {
     let desk = expect_context::<Desk>();
     let scroller = NodeRef::<Div>::new();
     let pending = move || {
@@ -115,8 +144,8 @@ fn Transcript(id: ConversationId, visitor: Signal<String>) -> impl IntoView {
             {status}
             <For
                 each=move || desk.transcript.get()
-                key=|m| m.seq
-                children=move |m| view! { <MessageBubble message=m visitor/> }
+                key=|m| (m.seq, m.edited_at, m.deleted)
+                children=move |m| view! { <MessageBubble message=m visitor summary/> }
             />
             <For
                 each=pending
@@ -128,10 +157,14 @@ fn Transcript(id: ConversationId, visitor: Signal<String>) -> impl IntoView {
 }
 
 #[component]
-fn MessageBubble(message: Message, visitor: Signal<String>) -> impl IntoView {
+fn MessageBubble(
+    message: Message,
+    visitor: Signal<String>,
+    summary: Memo<Option<ConversationSummary>>,
+) -> impl IntoView {
     let desk = expect_context::<Desk>();
-    let (kind, author) = match &message.author {
-        Author::Visitor { .. } => ("visitor", None),
+    let (kind, author, mine) = match &message.author {
+        Author::Visitor { .. } => ("visitor", None, false),
         Author::Agent { id, name } => {
             let mine = desk
                 .agent
@@ -139,21 +172,87 @@ fn MessageBubble(message: Message, visitor: Signal<String>) -> impl IntoView {
             (
                 "agent",
                 Some(if mine { "You".to_owned() } else { name.clone() }),
+                mine,
             )
         }
-        Author::System => ("system", Some("Livedesk".to_owned())),
+        Author::System => ("system", Some("Livedesk".to_owned()), false),
     };
     let author = move || author.clone().unwrap_or_else(|| visitor.get());
     let at = message.created_at;
+    let seq = message.seq;
+    // Ticks on the agents' messages: sent, delivered to the widget, read by the visitor.
+    let delivery = move || {
+        if kind != "agent" {
+            return None;
+        }
+        let (delivered, read) = summary.with(|s| {
+            s.as_ref()
+                .map_or((0, 0), |s| (s.visitor_delivered_seq, s.visitor_read_seq))
+        });
+        Some(if read >= seq {
+            ("read", "✓✓ Read")
+        } else if delivered >= seq {
+            ("delivered", "✓✓")
+        } else {
+            ("sent", "✓")
+        })
+    };
+    let changeable = desk.may_change(&message, OffsetDateTime::now_utc());
+    let (editing, set_editing) = signal(false);
+    let draft = RwSignal::new(message.body.clone());
+    let edit_error = RwSignal::new(None::<String>);
+    let message_id = message.id;
+    let save = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        match desk.edit(message_id, &draft.get_untracked()) {
+            Ok(()) => set_editing.set(false),
+            Err(reason) => edit_error.set(Some(reason)),
+        }
+    };
+    let body = if message.deleted {
+        view! { <div class="ld-msg__body ld-msg__body--deleted" data-ld="message-deleted">"This message was deleted."</div> }.into_any()
+    } else {
+        let text = message.body.clone();
+        view! {
+            <Show when=move || editing.get() fallback=move || view! { <MessageText text=text.clone()/> }>
+                <form class="ld-msg__edit" data-ld="edit-form" on:submit=save>
+                    <textarea data-ld="edit-input" rows="2" prop:value=move || draft.get() on:input=move |ev| draft.set(event_target_value(&ev))></textarea>
+                    {move || edit_error.get().map(|e| view! { <p class="ld-error">{e}</p> })}
+                    <div class="ld-row">
+                        <button type="submit" class="ld-button ld-button--small ld-button--primary" data-ld="edit-save">"Save"</button>
+                        <button type="button" class="ld-button ld-button--small" on:click=move |_| set_editing.set(false)>"Cancel"</button>
+                    </div>
+                </form>
+            </Show>
+        }
+        .into_any()
+    };
 
     view! {
-        <div class=format!("ld-msg ld-msg--{kind}") data-ld="message" data-author=kind data-seq=message.seq.to_string()>
+        <div class=format!("ld-msg ld-msg--{kind}") data-ld="message" data-author=kind data-seq=message.seq.to_string() data-mine=mine.to_string()>
             <div class="ld-msg__meta">
                 <span class="ld-msg__author">{author}</span>
                 <time class="ld-msg__time" title=format::full(at)>{format::clock(at)}</time>
+                {message.edited_at.filter(|_| !message.deleted).map(|_| view! { <span class="ld-msg__edited" data-ld="edited">"edited"</span> })}
             </div>
-            <div class="ld-msg__body">{message.body}</div>
+            {body}
+            <div class="ld-msg__foot">
+                {(changeable && mine).then(|| view! {
+                    <button type="button" class="ld-link ld-msg__action" data-ld="edit" on:click=move |_| set_editing.set(true)>"Edit"</button>
+                    <button type="button" class="ld-link ld-msg__action" data-ld="delete" on:click=move |_| desk.delete(message_id)>"Delete"</button>
+                })}
+                {move || delivery().map(|(state, text)| view! { <span class="ld-ticks" data-ld="delivery" data-state=state>{text}</span> })}
+            </div>
         </div>
+    }
+}
+
+/// A message's text; a shared file (`📎 name` and its address) becomes a download link.
+#[component]
+fn MessageText(text: String) -> impl IntoView {
+    match files::parse(&text) {
+        Some(file) => view! { <div class="ld-msg__body"><FileLink file/></div> }.into_any(),
+        None => view! { <div class="ld-msg__body">{text}</div> }.into_any(),
     }
 }
 

@@ -5,16 +5,19 @@
 //! (`data-ld="conversation"`, `data-ld="message"`, `data-ld="composer"`, …); class names are
 //! for styling only and may change.
 
+mod actions_bar;
 mod admin;
 mod app;
 mod composer;
 mod conversation;
+mod files;
 mod format;
 mod header;
 mod inbox;
 mod login;
 mod nav;
 mod offline;
+mod side_panel;
 mod visitors;
 mod workspace;
 

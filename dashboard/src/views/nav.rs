@@ -8,10 +8,8 @@ use crate::route::{Page, Settings};
 pub fn Nav(page: Signal<Page>) -> impl IntoView {
     let desk = expect_context::<Desk>();
     let admin = move || {
-        desk.agent.with(|a| {
-            a.as_ref()
-                .is_some_and(|a| Settings::Agents.allowed(a.role))
-        })
+        desk.agent
+            .with(|a| a.as_ref().is_some_and(|a| Settings::Agents.allowed(a.role)))
     };
     let settings_open = move || matches!(page.get(), Page::Settings(_));
 
@@ -37,7 +35,12 @@ pub fn Nav(page: Signal<Page>) -> impl IntoView {
 }
 
 #[component]
-fn NavLink(page: Signal<Page>, target: Page, label: &'static str, key: &'static str) -> impl IntoView {
+fn NavLink(
+    page: Signal<Page>,
+    target: Page,
+    label: &'static str,
+    key: &'static str,
+) -> impl IntoView {
     let active = move || page.get() == target;
     view! {
         <a

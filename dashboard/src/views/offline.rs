@@ -30,7 +30,8 @@ pub fn OfflineMessagesPage() -> impl IntoView {
     };
     fetch();
 
-    let body = move || match load.get() {
+    let body = move || {
+        match load.get() {
         Load::Loading => view! {
             <div class="ld-empty" data-ld="offline-loading"><span class="ld-spinner" aria-hidden="true"></span><p>"Loading offline messages…"</p></div>
         }
@@ -55,6 +56,7 @@ pub fn OfflineMessagesPage() -> impl IntoView {
             </ul>
         }
         .into_any(),
+    }
     };
 
     view! {

@@ -80,9 +80,14 @@ fn VisitorRow(visitor: VisitorPresence, now: RwSignal<OffsetDateTime>) -> impl I
         VisitorStatus::Offline => ("offline", "Offline"),
     };
     let since = visitor.page.as_ref().map(|p| p.since);
-    let on_page = move || since.map_or_else(String::new, |since| format::duration(now.get() - since));
+    let on_page =
+        move || since.map_or_else(String::new, |since| format::duration(now.get() - since));
     let page = visitor.page.clone().map(|p| {
-        let title = if p.title.is_empty() { p.url.clone() } else { p.title.clone() };
+        let title = if p.title.is_empty() {
+            p.url.clone()
+        } else {
+            p.title.clone()
+        };
         view! {
             <span class="ld-cell-main" data-ld="visitor-page-title">{title}</span>
             <span class="ld-muted ld-cell-sub" data-ld="visitor-page-url">{p.url}</span>

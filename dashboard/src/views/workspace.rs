@@ -2,7 +2,7 @@ use leptos::prelude::*;
 
 use super::admin::SettingsPage;
 use super::conversation::ConversationPane;
-use super::header::{ConnectionBanner, Header};
+use super::header::{ConnectionBanner, Header, NoticeToast};
 use super::inbox::InboxPane;
 use super::nav::Nav;
 use super::offline::OfflineMessagesPage;
@@ -14,6 +14,7 @@ use crate::route::Page;
 #[component]
 pub fn Workspace() -> impl IntoView {
     let desk = expect_context::<Desk>();
+    crate::alerts::title_follows_unread(desk);
     let role = move || desk.agent.with(|a| a.as_ref().map(|a| a.role));
     let page = move || match role() {
         Some(role) => desk.page.get().for_role(role),
@@ -40,6 +41,7 @@ pub fn Workspace() -> impl IntoView {
                 <Nav page=Signal::derive(page)/>
                 <main class="ld-page" data-ld="page" data-page=move || page().hash()>{body}</main>
             </div>
+            <NoticeToast/>
         </div>
     }
 }

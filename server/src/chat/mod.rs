@@ -2,6 +2,7 @@
 
 pub mod closing;
 pub mod editing;
+pub mod inbox;
 pub mod notes;
 pub mod receipts;
 pub mod routes;

@@ -3,13 +3,15 @@
 use axum::extract::{Path, Query, State};
 use axum::routing::get;
 use axum::{Json, Router};
-use livedesk_protocol::chat::{ConversationSummary, Message, Note};
-use livedesk_protocol::ids::ConversationId;
+use livedesk_protocol::chat::{ConversationSummary, InboxView, Message, Note};
+use livedesk_protocol::ids::{ConversationId, VisitorId};
 use serde::Deserialize;
 
+use super::inbox::{self, InboxQuery};
 use super::store;
 use crate::auth::CurrentAgent;
 use crate::error::AppResult;
+use crate::extract::ApiQuery;
 use crate::state::AppState;
 
 pub fn router() -> Router<AppState> {
@@ -19,11 +21,23 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/conversations/{id}/notes", get(notes))
 }
 
+#[derive(Deserialize)]
+struct ListQuery {
+    #[serde(default)]
+    view: InboxView,
+    q: Option<String>,
+    visitor: Option<VisitorId>,
+}
+
+/// `GET /api/v1/conversations?view=queue|mine|open|closed&q=words&visitor=<id>`.
 async fn list(
     State(state): State<AppState>,
     agent: CurrentAgent,
+    ApiQuery(query): ApiQuery<ListQuery>,
 ) -> AppResult<Json<Vec<ConversationSummary>>> {
-    Ok(Json(store::list(&state.db, agent.site()?).await?))
+    let site = agent.site()?;
+    let query = InboxQuery::parse(&agent, query.view, query.q.as_deref(), query.visitor)?;
+    Ok(Json(inbox::list(&state.db, site, agent.id, &query).await?))
 }
 
 #[derive(Deserialize)]

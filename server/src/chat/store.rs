@@ -321,6 +321,14 @@ async fn lock_or_open_visitor_conversation(
                 last_seq: 0,
                 created_at: row.created_at,
                 last_message: None,
+                assigned_agent_id: None,
+                department_id: start.department_id,
+                tags: Vec::new(),
+                queued_at: Some(row.created_at),
+                closed_at: None,
+                visitor_delivered_seq: 0,
+                visitor_read_seq: 0,
+                snippet: None,
             };
             Ok((
                 Locked {
@@ -414,60 +422,6 @@ pub async fn open_conversation_of(
         id: ConversationId(r.id),
         last_seq: r.last_seq,
     }))
-}
-
-/// The site's conversations, most recent activity first.
-pub async fn list(db: &PgPool, site: SiteId) -> AppResult<Vec<ConversationSummary>> {
-    let rows = sqlx::query!(
-        r#"SELECT c.id, c.visitor_id, v.name AS visitor_name, c.status AS "status: DbStatus", c.last_seq, c.created_at,
-                  m.id AS "m_id?", m.seq AS "m_seq?", m.client_id AS "m_client_id?",
-                  m.author_kind AS "m_author_kind?: AuthorKind", m.author_agent_id AS "m_author_agent_id?",
-                  m.author_name AS "m_author_name?", m.body AS "m_body?", m.created_at AS "m_created_at?",
-                  m.edited_at AS "m_edited_at?", m.deleted_at AS "m_deleted_at?"
-           FROM conversations c
-           JOIN visitors v ON v.id = c.visitor_id
-           LEFT JOIN messages m ON m.conversation_id = c.id AND m.seq = c.last_seq
-           WHERE c.site_id = $1
-           ORDER BY c.last_message_at DESC
-           LIMIT 200"#,
-        site.0
-    )
-    .fetch_all(db)
-    .await?;
-    Ok(rows
-        .into_iter()
-        .map(|r| {
-            let last_message = match (r.m_id, r.m_seq, r.m_author_kind, r.m_body, r.m_created_at) {
-                (Some(id), Some(seq), Some(author_kind), Some(body), Some(created_at)) => Some(
-                    MessageRow {
-                        id,
-                        conversation_id: r.id,
-                        seq,
-                        client_id: r.m_client_id,
-                        author_kind,
-                        author_agent_id: r.m_author_agent_id,
-                        author_name: r.m_author_name,
-                        body,
-                        created_at,
-                        edited_at: r.m_edited_at,
-                        deleted_at: r.m_deleted_at,
-                        visitor_id: r.visitor_id,
-                    }
-                    .into_message(),
-                ),
-                _ => None,
-            };
-            ConversationSummary {
-                id: ConversationId(r.id),
-                visitor_id: VisitorId(r.visitor_id),
-                visitor_name: r.visitor_name,
-                status: r.status.into(),
-                last_seq: r.last_seq,
-                created_at: r.created_at,
-                last_message,
-            }
-        })
-        .collect())
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, sqlx::Type)]

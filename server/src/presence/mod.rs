@@ -7,6 +7,7 @@
 
 pub mod news;
 pub mod roster;
+pub mod routes;
 
 use std::time::Duration;
 

@@ -2,13 +2,13 @@
 //! the state in force, which the system turns to busy while the agent is at capacity.
 
 use livedesk_protocol::ids::{AgentId, SiteId};
-use livedesk_protocol::presence::{AgentPresence, AgentStateKind};
+use livedesk_protocol::presence::{AgentPresence, AgentStateChoice, AgentStateKind};
 
 use super::roster;
 use crate::error::AppResult;
 use crate::realtime::event::HubEvent;
 use crate::realtime::send::publish;
-use crate::routing::AgentStatus;
+use crate::routing::{AgentSnapshot, AgentStatus};
 use crate::state::AppState;
 
 /// Publishes the agent's presence to the site's agents. Presence lives in Redis; when it
@@ -21,6 +21,28 @@ pub async fn announce(state: &AppState, site: SiteId, agent: AgentId) {
     }
 }
 
+/// Every active agent of the site, online or not.
+pub async fn site_presence(state: &AppState, site: SiteId) -> AppResult<Vec<AgentPresence>> {
+    let agents = roster::snapshot(state, site).await?;
+    let mut listed = Vec::with_capacity(agents.len());
+    for agent in agents {
+        let choice = state.presence.choice(site, agent.id).await?;
+        listed.push(presence(agent, choice));
+    }
+    Ok(listed)
+}
+
+fn presence(agent: AgentSnapshot, choice: AgentStateChoice) -> AgentPresence {
+    AgentPresence {
+        agent_id: agent.id,
+        online: agent.status == AgentStatus::Online,
+        effective: effective_state(choice.state, agent.active_chats, agent.max_chats),
+        choice,
+        active_chats: agent.active_chats,
+        max_chats: agent.max_chats,
+    }
+}
+
 async fn presence_of(
     state: &AppState,
     site: SiteId,
@@ -30,14 +52,7 @@ async fn presence_of(
         return Ok(None);
     };
     let choice = state.presence.choice(site, agent).await?;
-    Ok(Some(AgentPresence {
-        agent_id: agent,
-        online: me.status == AgentStatus::Online,
-        effective: effective_state(choice.state, me.active_chats, me.max_chats),
-        choice,
-        active_chats: me.active_chats,
-        max_chats: me.max_chats,
-    }))
+    Ok(Some(presence(me, choice)))
 }
 
 /// The state in force: an available agent with `max_chats` chats is busy until one ends.

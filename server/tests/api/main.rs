@@ -12,6 +12,7 @@ mod calls;
 mod calls_media;
 mod closing;
 mod editing;
+mod inbox;
 mod messaging;
 mod nodes;
 mod notes;
