@@ -12,7 +12,8 @@ use std::time::Duration;
 use fantoccini::{Client, Locator};
 
 use support::browser::{
-    Driver, host_page_port, messages_by, open_widget, serve_host_page, until, widget_frame,
+    Driver, host_page_port, messages_by, open_widget, serve_host_page, sign_in_dashboard, until,
+    widget_frame,
 };
 use support::chat::ChatClient;
 use support::client::{http, visitor_session};
@@ -61,7 +62,7 @@ async fn a_visitor_on_a_third_party_page_chats_with_an_agent_in_the_dashboard() 
     .await;
 
     // The agent logs into the dashboard and sees the conversation.
-    sign_in(&agent, &livedesk, &site.agent_email).await;
+    sign_in_dashboard(&agent, &livedesk, &site.agent_email).await;
     let conversation = agent
         .wait()
         .for_element(Locator::Css("[data-ld=conversation]"))
@@ -105,33 +106,6 @@ async fn a_visitor_on_a_third_party_page_chats_with_an_agent_in_the_dashboard() 
 
     visitor.close().await.ok();
     agent.close().await.ok();
-}
-
-/// Signs in to the dashboard at `base` (the node, or nginx in front of the nodes).
-async fn sign_in(agent: &Client, base: &str, email: &str) {
-    agent.goto(&format!("{base}/dashboard/")).await.unwrap();
-    agent
-        .wait()
-        .for_element(Locator::Css("input[name=email]"))
-        .await
-        .unwrap()
-        .send_keys(email)
-        .await
-        .unwrap();
-    agent
-        .find(Locator::Css("input[name=password]"))
-        .await
-        .unwrap()
-        .send_keys(PASSWORD)
-        .await
-        .unwrap();
-    agent
-        .find(Locator::Css("button[type=submit]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
 }
 
 /// Types `text` into the open conversation's composer and sends it.
@@ -222,7 +196,7 @@ async fn the_dashboard_behind_nginx_outlives_a_crash_of_its_node_and_misses_noth
 
     // The agent signs in through nginx; reloads until the dashboard's socket is on the node
     // that will crash (nginx takes turns between the nodes).
-    sign_in(&desk, &base, &app.site.agent_email).await;
+    sign_in_dashboard(&desk, &base, &app.site.agent_email).await;
     let mut on_crashing = false;
     for _ in 0..10 {
         until(&desk, "the dashboard's socket on a node", || async {

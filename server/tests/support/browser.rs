@@ -9,7 +9,7 @@ use axum::routing::get;
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::json;
 
-use super::free_port;
+use super::{PASSWORD, free_port};
 
 /// A chromedriver of this test's own.
 pub struct Driver {
@@ -309,4 +309,31 @@ pub async fn text_of(client: &Client, css: &str) -> String {
         Ok(el) => el.text().await.unwrap_or_default(),
         Err(_) => String::new(),
     }
+}
+
+/// Signs in to the dashboard at `base` (the node, or nginx in front of the nodes).
+pub async fn sign_in_dashboard(agent: &Client, base: &str, email: &str) {
+    agent.goto(&format!("{base}/dashboard/")).await.unwrap();
+    agent
+        .wait()
+        .for_element(Locator::Css("input[name=email]"))
+        .await
+        .unwrap()
+        .send_keys(email)
+        .await
+        .unwrap();
+    agent
+        .find(Locator::Css("input[name=password]"))
+        .await
+        .unwrap()
+        .send_keys(PASSWORD)
+        .await
+        .unwrap();
+    agent
+        .find(Locator::Css("button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
 }
