@@ -1,14 +1,14 @@
 /*! Livedesk loader: the frame's side */
-/* The loader's second part: what talks to the chat frame. loader.js fetches it together
-   with the frame (once the browser is idle, or when the visitor opens the chat, or the
-   page calls sendMessage / updateVisitor). It reads the frame's messages (ready, close,
-   agents' messages, events), sends the settings the frame needs beyond its URL, tracks
-   the page, keeps the unread badge, and chimes and shows a browser notification for a
+/* The loader's second part: the chat frame and what talks to it. loader.js fetches it
+   once the browser is idle, or earlier when the visitor opens the chat or the page calls
+   sendMessage / updateVisitor. It creates the frame, reads its messages (ready, close,
+   agents' messages, events), sends it the settings its URL does not carry, tracks the
+   page, keeps the unread badge, and chimes and shows a browser notification for a
    message that arrives while the panel is closed. */
 (() => {
   'use strict';
   const x = window.Livedesk && window.Livedesk._p;
-  if (!x || x.onFrame || !x.wrap) return;
+  if (!x || x.frame || !x.panel) return; // shut down meanwhile, or loaded twice
   const w = window;
   const d = document;
   const cfg = x.cfg;
@@ -101,7 +101,7 @@
     }
   };
 
-  x.onFrame = (m) => {
+  const onFrame = (m) => {
     if (m.ld === 'ready') {
       x.visitorId = m.visitorId || null;
       if (x.ready) return;
@@ -128,6 +128,23 @@
     }
   };
 
+  const q = new URLSearchParams();
+  q.set('site_key', x.siteKey);
+  q.set('lang', x.lang);
+  q.set('color', x.color);
+  if (cfg.welcomeMessage) q.set('welcome', cfg.welcomeMessage);
+  if (cfg.placeholderText) q.set('placeholder', cfg.placeholderText);
+  const frame = x.frame = d.createElement('iframe');
+  frame.id = 'livedesk-frame';
+  frame.title = x.t.frame;
+  frame.src = x.origin + '/widget/frame?' + q;
+  frame.allow = 'microphone; camera; display-capture; clipboard-write';
+  x.panel.appendChild(frame);
+  if (x.opened) frame.focus();
+  x.listen(w, 'message', (e) => {
+    if (e.origin === x.origin && e.source === frame.contentWindow) onFrame(e.data || {});
+  });
+
   const inputs = ['mousemove', 'keydown', 'scroll', 'touchstart', 'click'];
   for (let i = 0; i < inputs.length; i++) x.listen(w, inputs[i], touched, { passive: true });
   x.listen(d, 'visibilitychange', () => setActive(!d.hidden));
@@ -137,7 +154,4 @@
     page();
     if (d.hidden || Date.now() - lastInput > 60000) setActive(false);
   });
-  const early = x.inbox;
-  x.inbox = [];
-  for (let i = 0; i < early.length; i++) x.onFrame(early[i]);
 })();

@@ -1,9 +1,9 @@
 /*! Livedesk loader */
 /* The Livedesk widget's loader, which runs in the host page. Only what must be there
-   before the visitor opens the chat lives here: settings, the API, the launcher, the panel
-   and its frame. What talks to the frame (page tracking, the unread badge, chime and
-   notification) is bridge.js, fetched with the frame; proactive invitations are
-   proactive.js, fetched only for sites that use them. Both reach this file's state `x`
+   before the visitor opens the chat lives here: settings, the API, the launcher and the
+   panel. The chat frame and what talks to it (page tracking, the unread badge, chime and
+   notification) are bridge.js, fetched once the browser is idle or when the chat is
+   needed; proactive invitations are proactive.js, fetched only for sites that use them. Both reach this file's state `x`
    through `_p`, a non-enumerable property of window.Livedesk. Written for pages whose
    built-ins an old library has patched: no JSON but JSON.parse, no for-in, no prototype
    methods the page could have replaced. */
@@ -35,7 +35,7 @@
   };
 
   let handlers = {};
-  let host, shadow, wrap, launcher, panel;
+  let host, shadow, wrap, launcher, panel, bridged;
   const cleanups = [];
   const listen = (target, kind, fn, opt) => {
     target.addEventListener(kind, fn, opt);
@@ -47,6 +47,7 @@
       try { list[i](arg); } catch (e) { console.error('[livedesk] ' + event + ' handler failed', e); }
     }
   };
+  // `build-web` puts the script's hash in `name` (`load('bridge')` → 'bridge.<hash>').
   const load = (name) => {
     const s = d.createElement('script');
     s.src = origin + '/widget/' + name + '.js';
@@ -55,36 +56,26 @@
   };
 
   // What bridge.js and proactive.js share with this file. `ready` is set once the frame
-  // said so; until then `send` and `identify` wait in `outbox` and the frame's messages in
-  // `inbox` (until bridge.js takes them through `onFrame`). `seen` (bridge.js) clears the
-  // unread count; `hide` (proactive.js) removes the invitation on screen.
+  // said so; until then `send` and `identify` wait in `outbox`. bridge.js sets `frame` and
+  // `seen` (clears the unread count), proactive.js `hide` (removes the invitation).
   const x = {
-    cfg, origin, lang, t, store, emit, listen,
+    cfg, origin, lang, t, color, store, emit, listen,
+    siteKey: script.getAttribute('data-site-key') || cfg.siteKey || '',
     every: (ms, fn) => { const id = setInterval(fn, ms); cleanups.push(() => clearInterval(id)); },
     later: (ms, fn) => { const id = setTimeout(fn, ms); cleanups.push(() => clearTimeout(id)); },
     open: () => setOpen(true),
     close: () => setOpen(false),
-    opened: false, ready: false, unread: 0, visitorId: null, outbox: [], inbox: [],
+    opened: false, ready: false, unread: 0, visitorId: null, outbox: [],
     post: (m) => {
       if (x.ready) x.frame.contentWindow.postMessage(m, origin);
       else if (m.ld === 'send' || m.ld === 'identify') x.outbox.push(m);
     },
   };
 
-  const ensureFrame = () => {
-    if (x.frame || !panel) return;
-    const q = new URLSearchParams();
-    q.set('site_key', script.getAttribute('data-site-key') || cfg.siteKey || '');
-    q.set('lang', lang);
-    q.set('color', color);
-    if (cfg.welcomeMessage) q.set('welcome', cfg.welcomeMessage);
-    if (cfg.placeholderText) q.set('placeholder', cfg.placeholderText);
-    const f = x.frame = d.createElement('iframe');
-    f.id = 'livedesk-frame';
-    f.title = t.frame;
-    f.src = origin + '/widget/frame?' + q;
-    f.allow = 'microphone; camera; display-capture; clipboard-write';
-    panel.appendChild(f);
+  // The frame comes with bridge.js, fetched once mounted and first needed.
+  const needFrame = () => {
+    if (bridged || !panel) return;
+    bridged = true;
     load('bridge');
   };
 
@@ -93,7 +84,7 @@
     if (open === x.opened) return;
     x.opened = open;
     if (!wrap) return; // applied when mounted
-    ensureFrame();
+    needFrame();
     if (x.hide) x.hide();
     x.hide = null;
     wrap.classList.toggle('ld-open', open);
@@ -102,7 +93,7 @@
     store('open', open ? '1' : '');
     if (open) {
       if (x.seen) x.seen();
-      x.frame.focus();
+      if (x.frame) x.frame.focus(); // else bridge.js focuses it
     } else if (shadow.activeElement === x.frame) {
       launcher.focus();
     }
@@ -177,23 +168,17 @@ iframe{display:block;width:100%;height:100%;border:0}
     panel.id = 'ld-panel';
     panel.setAttribute('role', 'dialog');
     panel.setAttribute('aria-label', t.frame);
+    x.panel = panel;
     wrap.append(launcher, panel);
     shadow.appendChild(wrap);
     d.body.appendChild(host);
-    // The frame may speak before bridge.js has arrived: its messages wait in `inbox`.
-    listen(w, 'message', (e) => {
-      if (e.origin === origin && x.frame && e.source === x.frame.contentWindow) {
-        if (x.onFrame) x.onFrame(e.data || {});
-        else x.inbox.push(e.data || {});
-      }
-    });
     listen(d, 'keydown', (e) => { if (e.key === 'Escape' && x.opened) setOpen(false); });
 
     if (x.opened || store('open') === '1') {
       x.opened = false;
       setOpen(true);
     }
-    const idle = () => (w.requestIdleCallback || ((fn) => setTimeout(fn, 1500)))(ensureFrame);
+    const idle = () => (w.requestIdleCallback || ((fn) => setTimeout(fn, 1500)))(needFrame);
     if (d.readyState === 'complete') idle();
     else listen(w, 'load', idle);
     if ((cfg.proactiveChat || {}).enabled) load('proactive');
@@ -208,7 +193,7 @@ iframe{display:block;width:100%;height:100%;border:0}
     sendMessage(text) {
       text = String(text == null ? '' : text).trim();
       if (!text) return false;
-      ensureFrame();
+      needFrame();
       x.post({ ld: 'send', text });
       return true;
     },
@@ -219,7 +204,7 @@ iframe{display:block;width:100%;height:100%;border:0}
       const data = v.customData && typeof v.customData === 'object' ? v.customData : {};
       const keys = Object.keys(data);
       for (let i = 0; i < keys.length; i++) custom[keys[i]] = s(data[keys[i]]);
-      ensureFrame();
+      needFrame();
       x.post({ ld: 'identify', name: s(v.name), email: s(v.email), phone: s(v.phone), customData: custom });
       return true;
     },
@@ -239,7 +224,7 @@ iframe{display:block;width:100%;height:100%;border:0}
       for (let i = 0; i < cleanups.length; i++) cleanups[i]();
       cleanups.length = 0;
       if (host) host.remove();
-      host = wrap = panel = x.frame = null;
+      host = wrap = panel = x.panel = x.frame = null;
       handlers = {};
       x.ready = false;
       if (w.Livedesk === api) delete w.Livedesk;

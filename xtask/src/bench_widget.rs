@@ -1,8 +1,8 @@
 //! `cargo xtask bench-widget`: what the widget costs a host page, written to the "Widget"
 //! section of `docs/benchmarks.md` (between its own markers).
 //!
-//! - Sizes: `gzip -9` of the loader, of the scripts it fetches later (`bridge.js` with the
-//!   frame, `proactive.js` only for sites that use invitations), and of everything the
+//! - Sizes: `gzip -9` of the loader, of the scripts it fetches later (`bridge.js`, which
+//!   makes the frame, `proactive.js` only for sites that use invitations), and of everything the
 //!   frame loads (wasm, glue, CSS, frame page and boot script), from the `build-web` output.
 //! - In headless Chromium, [`RUNS`] times: a plain host page on `http://localhost:<port>`
 //!   embeds the loader from `http://127.0.0.1:<port>` (another origin, the same small
@@ -86,7 +86,7 @@ pub fn bench_widget() -> Result<()> {
     let mut text = format!(
         "{BEGIN}\n\n| figure | value | goal |\n|---|---|---|\n\
          | loader (`loader.js`, in the host page), gzip -9 | {} | ≤ 4 KB |\n\
-         | the loader's second part (`bridge.js`, fetched with the frame), gzip -9 | {} | |\n\
+         | the loader's second part (`bridge.js`: the frame, tracking, badge), fetched when idle or on open, gzip -9 | {} | |\n\
          | proactive invitations (`proactive.js`, only for sites that enable them), gzip -9 | {} | |\n\
          | widget (frame page, boot script, CSS, wasm-bindgen glue, wasm), gzip -9 | {} | ≤ 90 KB (with `loader.js` and `bridge.js`: {}) |\n\
          | requests until the launcher is painted | {} ({}) | |\n\
