@@ -3,10 +3,10 @@
    before the visitor opens the chat lives here: settings, the API, the launcher and the
    panel. The chat frame and what talks to it (page tracking, the unread badge, chime and
    notification) are bridge.js, fetched once the browser is idle or when the chat is
-   needed; proactive invitations are proactive.js, fetched only for sites that use them. Both reach this file's state `x`
-   through `_p`, a non-enumerable property of window.Livedesk. Written for pages whose
-   built-ins an old library has patched: no JSON but JSON.parse, no for-in, no prototype
-   methods the page could have replaced. */
+   needed; proactive invitations are proactive.js, fetched only for sites that use them.
+   Both reach this file's state `x` through `_p`, a non-enumerable property of
+   window.Livedesk. Written for pages whose built-ins an old library has patched: no JSON
+   but JSON.parse, no for-in, no prototype methods the page could have replaced. */
 (() => {
   'use strict';
   const w = window;
