@@ -14,14 +14,17 @@ use crate::state::AppState;
 
 pub fn router(state: &AppState) -> Router<AppState> {
     let web = &state.config.web_dir;
+    // `build-web` writes a `gzip -9` copy beside each file (`loader.js.gz`, …), sent to
+    // browsers that accept gzip: the loader is weighed in gzip bytes on every host page.
+    let files = |app: &str| ServeDir::new(web.join(app)).precompressed_gzip();
     Router::new()
         .route("/widget/frame", get(frame))
-        .nest_service("/widget", ServeDir::new(web.join("widget")))
+        .nest_service("/widget", files("widget"))
         .route(
             "/dashboard",
             get(|| async { Redirect::permanent("/dashboard/") }),
         )
-        .nest_service("/dashboard/", ServeDir::new(web.join("dashboard")))
+        .nest_service("/dashboard/", files("dashboard"))
 }
 
 #[derive(Deserialize)]

@@ -2,7 +2,7 @@
 //! another origin: a hostile page (global CSS, patched built-ins), a page under a strict
 //! Content-Security-Policy, API calls queued before the loader, the JavaScript API and its
 //! events, the desk's states live, page tracking, the chat's forms, proactive invitations,
-//! Turkish, and a 360 px wide phone.
+//! browser notifications, reduced motion, Turkish, and a 360 px wide phone.
 
 #![allow(clippy::unwrap_used)]
 
@@ -16,8 +16,8 @@ use livedesk_protocol::ids::{ClientId, ConversationId};
 use serde_json::{Value, json};
 
 use support::browser::{
-    Driver, HostPage, host_page_port, js, launcher_root, open_widget, serve_pages, snippet,
-    text_of, until, visible, widget_frame,
+    Driver, HostPage, devtools, host_page_port, js, launcher_root, open_widget, serve_pages,
+    snippet, text_of, until, visible, widget_frame,
 };
 use support::client::{Socket, http, login};
 use support::{SiteFixture, TestApp, create_site};
@@ -141,6 +141,14 @@ const CHIME_COUNTER: &str = r#"<script>window.chimes = 0; window.AudioContext = 
   var node = function () { return { connect: function (n) { return n || node(); }, gain: { setValueAtTime: function () {}, exponentialRampToValueAtTime: function () {} } }; };
   return { currentTime: 0, destination: node(), createGain: node, close: function () {},
     createOscillator: function () { window.chimes++; var o = node(); o.frequency = {}; o.start = o.stop = function () {}; return o; } };
+};</script>"#;
+
+/// Keeps the browser notifications the page shows (they are shown too) in
+/// `window.notifications`, and counts requests for the permission in `window.asked`.
+const NOTIFICATION_RECORDER: &str = r#"<script>window.notifications = []; window.asked = 0;
+window.Notification = class extends Notification {
+  constructor(title, options) { super(title, options); window.notifications.push(this); }
+  static requestPermission() { window.asked++; return Promise.resolve(Notification.permission); }
 };</script>"#;
 
 /// The snippet's stub: calls made before the loader are queued in `Livedesk.q`.
@@ -1176,7 +1184,7 @@ async fn proactive_invitations_fire_on_exit_intent_idleness_and_a_return_to_the_
                   const i = r && r.shadowRoot.querySelector('.ld-invite'); \
                   return i ? [i.getAttribute('data-trigger'), i.querySelector('.ld-invite-text').textContent].join(': ') : ''";
     // Waits for the proactive module, which the loader fetches after drawing the launcher.
-    let armed = "return !!document.querySelector('script[src$=\"/widget/proactive.js\"]')";
+    let armed = "return !!document.querySelector('script[src*=\"/widget/proactive.\"]')";
 
     // The pointer leaves through the top of the window.
     visitor.goto(&format!("{}/exit", setup.host)).await.unwrap();
@@ -1299,4 +1307,202 @@ async fn the_sites_settings_style_the_widget_and_its_callbacks_are_called() {
     })
     .await;
     visitor.close().await.ok();
+}
+
+/// Waits until the agents hear that the visitor's browser received message `seq`: the
+/// frame has then also passed it to the page.
+async fn delivered(desk: &mut Socket, seq: i64) {
+    desk.recv_until(|frame| match frame {
+        livedesk_protocol::frames::ServerFrame::Receipt {
+            reader: livedesk_protocol::chat::Party::Visitor,
+            delivered_up_to,
+            ..
+        } if delivered_up_to >= seq => Some(()),
+        _ => None,
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn an_agents_message_to_a_visitor_on_another_tab_shows_a_notification_that_opens_the_chat() {
+    let mut setup = Setup::new().await;
+    let head = format!("{RECORDER}{CHIME_COUNTER}{NOTIFICATION_RECORDER}");
+    let body = "<script>Livedesk.on('message:received', function (m) { window.seen.push([m.body, document.visibilityState]); });</script>";
+    let snippet = snippet(&setup.livedesk, &setup.site.key, "");
+    let html = format!(
+        r#"<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Acme</title>{head}</head>
+<body><h1>Acme Shoes</h1>{}{body}</body></html>"#,
+        snippet.replace(" async>", ">")
+    );
+    setup.serve(vec![HostPage {
+        path: "/",
+        html,
+        headers: Vec::new(),
+    }]);
+    let mut desk = setup.agent_socket().await;
+    let driver = Driver::start();
+    let (visitor, _profile) = driver.browser().await;
+    // The visitor allowed the shop's notifications earlier (the widget never asks).
+    devtools(
+        &visitor,
+        "Browser.grantPermissions",
+        json!({"origin": setup.host, "permissions": ["notifications"]}),
+    )
+    .await;
+    visitor.goto(&format!("{}/", setup.host)).await.unwrap();
+    open_widget(&visitor).await;
+    say(&visitor, "do you have size 44?").await;
+    stored_visitor_message(&visitor, 1).await;
+    visitor.enter_parent_frame().await.unwrap();
+    js(&visitor, "Livedesk.close()").await;
+    let conversation = setup.conversation().await;
+    let answer = |body: &str| AgentFrame::Send {
+        cid: ClientId::new_random(),
+        conversation_id: conversation,
+        body: body.into(),
+    };
+    let shown = "return window.notifications.map(function (n) { return [n.title, n.body]; })";
+
+    // Closed panel, tab in front: the badge says it, no notification.
+    desk.send_json(&answer("Let me check the stock")).await;
+    until(&visitor, "the unread badge", || async {
+        js(&visitor, "return Livedesk.getUnreadCount()").await == json!(1)
+    })
+    .await;
+    assert_eq!(js(&visitor, shown).await, json!([]));
+
+    // The visitor goes to another tab; the agent answers.
+    let shop = visitor.window().await.unwrap();
+    let other = visitor.new_window(true).await.unwrap();
+    visitor.switch_to_window(other.handle).await.unwrap();
+    desk.send_json(&answer("Yes, size 44 is in stock")).await;
+    delivered(&mut desk, 3).await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    visitor.switch_to_window(shop).await.unwrap();
+
+    // A notification with the agent's name and words; it came while the tab was hidden.
+    until(&visitor, "the second message on the page", || async {
+        js(&visitor, "return window.seen.length").await == json!(2)
+    })
+    .await;
+    assert_eq!(
+        js(&visitor, "return window.seen[1]").await,
+        json!(["Yes, size 44 is in stock", "hidden"])
+    );
+    assert_eq!(
+        js(&visitor, shown).await,
+        json!([["Ali Agent", "Yes, size 44 is in stock"]])
+    );
+    assert_eq!(js(&visitor, "return window.chimes").await, json!(2));
+    assert_eq!(js(&visitor, "return window.asked").await, json!(0));
+    let badge = "const b = document.getElementById('livedesk-root').shadowRoot.querySelector('.ld-badge'); return b.hidden ? '' : b.textContent";
+    assert_eq!(js(&visitor, badge).await, json!("2"));
+
+    // Clicking it opens the chat, where the answer is.
+    js(&visitor, "window.notifications[0].onclick()").await;
+    assert_eq!(js(&visitor, "return Livedesk.isOpen()").await, json!(true));
+    assert_eq!(
+        js(&visitor, "return Livedesk.getUnreadCount()").await,
+        json!(0)
+    );
+    assert_eq!(js(&visitor, badge).await, json!(""));
+    let shadow = launcher_root(&visitor).await;
+    widget_frame(&shadow).await.enter_frame().await.unwrap();
+    until(&visitor, "the answer in the chat", || async {
+        text_of(&visitor, "[data-ld=message][data-seq='3']").await == "Yes, size 44 is in stock"
+    })
+    .await;
+    visitor.close().await.ok();
+}
+
+/// The launcher's hover transition, the panel's opening animation and a chat message's
+/// arrival animation, as computed: "<launcher transition> | <panel animation> | <message
+/// animation>". Leaves the client in the page.
+async fn motion(visitor: &Client) -> String {
+    open_widget(visitor).await;
+    say(visitor, "hello").await;
+    stored_visitor_message(visitor, 1).await;
+    let message = js(
+        visitor,
+        "const s = getComputedStyle(document.querySelector('[data-ld=message][data-seq=\"1\"]')); \
+         return s.animationName + ' ' + s.animationDuration",
+    )
+    .await;
+    visitor.enter_parent_frame().await.unwrap();
+    let page = js(
+        visitor,
+        "const r = document.getElementById('livedesk-root').shadowRoot; \
+         const l = getComputedStyle(r.querySelector('.ld-launcher')); const p = getComputedStyle(r.querySelector('.ld-panel')); \
+         return l.transitionDuration + ' | ' + p.animationName + ' ' + p.animationDuration",
+    )
+    .await;
+    format!("{} | {}", page.as_str().unwrap(), message.as_str().unwrap())
+}
+
+#[tokio::test]
+async fn a_visitor_who_asked_for_reduced_motion_gets_a_widget_that_does_not_move() {
+    let mut setup = Setup::new().await;
+    let page = setup.page("/", "en", "", "", "");
+    setup.serve(vec![page]);
+    let driver = Driver::start();
+
+    let (still, _profile) = driver.browser_reducing_motion().await;
+    still.goto(&format!("{}/", setup.host)).await.unwrap();
+    assert_eq!(
+        js(
+            &still,
+            "return matchMedia('(prefers-reduced-motion: reduce)').matches"
+        )
+        .await,
+        json!(true)
+    );
+    assert_eq!(motion(&still).await, "0s | none 0s | none 0s");
+    still.close().await.ok();
+
+    // Anyone else sees the panel and the messages come in.
+    let (moving, _profile) = driver.browser().await;
+    moving.goto(&format!("{}/", setup.host)).await.unwrap();
+    assert_eq!(motion(&moving).await, "0.15s | ld-pop 0.2s | ld-in 0.18s");
+    moving.close().await.ok();
+}
+
+#[tokio::test]
+async fn host_pages_download_the_loader_gzipped_in_under_4_kb() {
+    let app = TestApp::spawn().await;
+    let url = app.node.url("/widget/loader.js");
+
+    let gzipped = http()
+        .get(&url)
+        .header("accept-encoding", "gzip, deflate, br")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(gzipped.status(), 200);
+    let header = |r: &reqwest::Response, name: &str| {
+        r.headers()
+            .get(name)
+            .map(|v| v.to_str().unwrap().to_owned())
+    };
+    assert_eq!(
+        header(&gzipped, "content-encoding").as_deref(),
+        Some("gzip")
+    );
+    assert!(
+        header(&gzipped, "content-type")
+            .unwrap()
+            .contains("javascript")
+    );
+    let size = gzipped.bytes().await.unwrap().len();
+    assert!(size <= 4000, "the loader is {size} bytes gzipped");
+
+    // A client that does not take gzip gets the script itself.
+    let plain = http().get(&url).send().await.unwrap();
+    assert_eq!(header(&plain, "content-encoding"), None);
+    assert!(
+        plain
+            .text()
+            .await
+            .unwrap()
+            .starts_with("/*! Livedesk loader */")
+    );
 }

@@ -7,7 +7,7 @@
   if (!ctx) return;
   const d = document;
   const w = window;
-  const pc = ctx.pc;
+  const pc = ctx.cfg.proactiveChat;
   const triggers = pc.triggers || {};
   try {
     const sheet = new CSSStyleSheet();
@@ -16,13 +16,14 @@
 .ld-invite button{font:inherit;color:inherit;background:none;border:0;cursor:pointer}
 .ld-invite button:focus-visible{outline:3px solid var(--ld-primary);outline-offset:2px}
 .ld-invite-text{padding:12px 4px 12px 14px;text-align:left}.ld-invite-x{padding:6px 10px;font-size:18px}`);
-    ctx.shadow.adoptedStyleSheets = ctx.shadow.adoptedStyleSheets.concat([sheet]);
+    // Before the loader's sheet, so the site's customCSS (the last rules) still wins.
+    ctx.shadow.adoptedStyleSheets = [sheet].concat(ctx.shadow.adoptedStyleSheets);
   } catch (e) { /* no constructed sheets: unstyled but usable */ }
 
   let invite = null;
   const hide = () => { if (invite) invite.remove(); invite = null; };
   const fire = (name) => {
-    if (ctx.isOpen() || ctx.store('p:' + name)) return;
+    if (ctx.opened || ctx.store('p:' + name)) return;
     ctx.store('p:' + name, '1');
     if (invite) return;
     invite = d.createElement('div');
@@ -42,7 +43,7 @@
     x.onclick = hide;
     invite.append(text, x);
     ctx.wrap.appendChild(invite);
-    ctx.shown(hide);
+    ctx.hide = hide;
     ctx.emit('proactive', { trigger: name, message: text.textContent });
   };
 
@@ -63,6 +64,9 @@
     ctx.listen(d, 'visibilitychange', () => { if (!d.hidden && Date.now() - start > 1000) fire('pageVisibility'); });
   }
   if (triggers.idle > 0) {
-    ctx.every(1000, () => { if (Date.now() - ctx.lastInput() >= triggers.idle * 1000) fire('idle'); });
+    let lastInput = start;
+    const inputs = ['mousemove', 'keydown', 'scroll', 'touchstart', 'click'];
+    for (let i = 0; i < inputs.length; i++) ctx.listen(w, inputs[i], () => { lastInput = Date.now(); }, { passive: true });
+    ctx.every(1000, () => { if (Date.now() - lastInput >= triggers.idle * 1000) fire('idle'); });
   }
 })();

@@ -1,8 +1,9 @@
 //! `cargo xtask bench-widget`: what the widget costs a host page, written to the "Widget"
 //! section of `docs/benchmarks.md` (between its own markers).
 //!
-//! - Sizes: `gzip -9` of the loader, and of everything the frame loads (wasm, glue, CSS,
-//!   frame page and boot script), from the `build-web` output.
+//! - Sizes: `gzip -9` of the loader, of the scripts it fetches later (`bridge.js`, which
+//!   makes the frame, `proactive.js` only for sites that use invitations), and of everything the
+//!   frame loads (wasm, glue, CSS, frame page and boot script), from the `build-web` output.
 //! - In headless Chromium, [`RUNS`] times: a plain host page on `http://localhost:<port>`
 //!   embeds the loader from `http://127.0.0.1:<port>` (another origin, the same small
 //!   static server here). The page reports when the launcher is first painted; the
@@ -34,6 +35,9 @@ const FRAME_FILES: [&str; 5] = [
     "livedesk_widget_bg.wasm",
 ];
 
+/// What the loader fetches later: with the frame, and for proactive invitations.
+const LATER_FILES: [&str; 2] = ["bridge.js", "proactive.js"];
+
 /// Requests the static server saw, in order, and the launcher time the page reported.
 #[derive(Default)]
 struct Seen {
@@ -48,6 +52,8 @@ pub fn bench_widget() -> Result<()> {
     web::build(&web)?;
     let dir = web.join("widget");
     let loader = gzip_size(&dir.join("loader.js"))?;
+    let [bridge, proactive] = LATER_FILES.map(|file| gzip_size(&dir.join(file)));
+    let (bridge, proactive) = (bridge?, proactive?);
     let mut frame_total = 0;
     let mut frame_rows = Vec::new();
     for file in FRAME_FILES {
@@ -79,16 +85,20 @@ pub fn bench_widget() -> Result<()> {
     let kb = |b: u64| format!("{:.1} KB", b as f64 / 1000.0);
     let mut text = format!(
         "{BEGIN}\n\n| figure | value | goal |\n|---|---|---|\n\
-         | loader (`loader.js`), gzip -9 | {} | ≤ 4 KB |\n\
-         | widget (frame page, boot script, CSS, wasm-bindgen glue, wasm), gzip -9 | {} | ≤ 90 KB (with the loader: {}) |\n\
+         | loader (`loader.js`, in the host page), gzip -9 | {} | ≤ 4 KB |\n\
+         | the loader's second part (`bridge.js`: the frame, tracking, badge), fetched when idle or on open, gzip -9 | {} | |\n\
+         | proactive invitations (`proactive.js`, only for sites that enable them), gzip -9 | {} | |\n\
+         | widget (frame page, boot script, CSS, wasm-bindgen glue, wasm), gzip -9 | {} | ≤ 90 KB (with `loader.js` and `bridge.js`: {}) |\n\
          | requests until the launcher is painted | {} ({}) | |\n\
          | requests before the first open (launcher, then the frame preloaded while idle, {} s) | {} | |\n\
          | page load → launcher painted, headless Chromium, median of {RUNS} | {median:.0} ms (runs: {}) | |\n\
          | of which: page load → loader.js received | {loader_median:.0} ms | |\n\n\
          Widget files, gzip -9: {}.\n",
         kb(loader),
+        kb(bridge),
+        kb(proactive),
         kb(frame_total),
-        kb(frame_total + loader),
+        kb(frame_total + loader + bridge),
         before_launcher.len(),
         before_launcher.join(", "),
         IDLE_WINDOW.as_secs(),

@@ -83,6 +83,10 @@ fn build_app(app: &App, web: &Path) -> Result<()> {
         .arg(&optimised))?;
     copy_dir(&paths::root().join(app.dir).join("static"), &out)?;
     strip_scripts(&out)?;
+    if app.dir == "widget" {
+        name_later_scripts(&out)?;
+    }
+    precompress(&out)?;
 
     fs::File::create(&stamp)?.set_modified(started)?;
     println!("build-web: {} → {}", app.package, out.display());
@@ -185,6 +189,59 @@ pub fn strip_js(source: &str) -> String {
     out
 }
 
+/// The scripts the widget's loader fetches after it has run (`load('<name>')` in
+/// `loader.js`).
+const LATER_SCRIPTS: [&str; 2] = ["bridge", "proactive"];
+
+/// Gives the scripts the loader fetches later their content's hash in their name
+/// (`bridge.<hash>.js`) and tells the loader those names. nginx caches hashed files for a
+/// year, and a host page whose `loader.js` is still the cached one of the previous release
+/// keeps getting the parts of that release. The plain names stay too, for loaders of
+/// releases before this one.
+fn name_later_scripts(dir: &Path) -> Result<()> {
+    let loader_path = dir.join("loader.js");
+    let mut loader = fs::read_to_string(&loader_path)?;
+    for name in LATER_SCRIPTS {
+        let text = fs::read(dir.join(format!("{name}.js")))?;
+        let hashed = format!("{name}.{:016x}", fnv1a(&text));
+        let call = format!("load('{name}')");
+        if !loader.contains(&call) {
+            bail!("loader.js has no {call}: update LATER_SCRIPTS in xtask/src/web.rs");
+        }
+        loader = loader.replace(&call, &format!("load('{hashed}')"));
+        fs::write(dir.join(format!("{hashed}.js")), text)?;
+    }
+    fs::write(&loader_path, loader)?;
+    Ok(())
+}
+
+/// FNV-1a, 64 bits: the same name for the same bytes on every machine and Rust release.
+fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |hash, byte| {
+        (hash ^ u64::from(*byte)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
+/// A `gzip -9` copy beside each script, stylesheet, page and wasm file (`name.gz`), which
+/// the server sends to browsers that accept gzip.
+fn precompress(dir: &Path) -> Result<()> {
+    for entry in fs::read_dir(dir)?.flatten() {
+        let path = entry.path();
+        let compressible = path
+            .extension()
+            .and_then(|ext| ext.to_str())
+            .is_some_and(|ext| ["js", "css", "html", "wasm"].contains(&ext));
+        if entry.file_type()?.is_dir() {
+            precompress(&path)?;
+        } else if compressible {
+            run(Command::new("gzip")
+                .args(["-9", "-k", "-f", "-n"])
+                .arg(&path))?;
+        }
+    }
+    Ok(())
+}
+
 fn copy_dir(from: &Path, to: &Path) -> Result<()> {
     let Ok(entries) = fs::read_dir(from) else {
         return Ok(()); // no static files (yet)
@@ -204,7 +261,15 @@ fn copy_dir(from: &Path, to: &Path) -> Result<()> {
 
 #[cfg(test)]
 mod tests {
-    use super::strip_js;
+    use super::{fnv1a, strip_js};
+
+    #[test]
+    fn file_names_hash_their_content_the_same_way_everywhere() {
+        // The published FNV-1a 64 test vectors.
+        assert_eq!(fnv1a(b""), 0xcbf2_9ce4_8422_2325);
+        assert_eq!(fnv1a(b"a"), 0xaf63_dc4c_8601_ec8c);
+        assert_eq!(fnv1a(b"foobar"), 0x8594_4171_f739_67e8);
+    }
 
     #[test]
     fn scripts_lose_comment_lines_and_indentation_only() {

@@ -57,6 +57,23 @@ impl Driver {
 
     /// A browser whose window is `width` × `height` CSS pixels.
     pub async fn browser_sized(&self, width: u32, height: u32) -> (Client, tempdir::Dir) {
+        self.browser_with(width, height, &[]).await
+    }
+
+    /// A browser whose visitor has asked their system for reduced motion. A command-line
+    /// switch rather than DevTools' `Emulation.setEmulatedMedia`, which reaches only the
+    /// top page, not the widget's frame of another origin.
+    pub async fn browser_reducing_motion(&self) -> (Client, tempdir::Dir) {
+        self.browser_with(1280, 900, &["--force-prefers-reduced-motion"])
+            .await
+    }
+
+    async fn browser_with(
+        &self,
+        width: u32,
+        height: u32,
+        extra: &[&str],
+    ) -> (Client, tempdir::Dir) {
         let profile = tempdir::Dir::new();
         let mut args = vec![
             "--headless".to_owned(),
@@ -68,6 +85,7 @@ impl Driver {
             "--disable-component-update".into(),
             "--disable-sync".into(),
         ];
+        args.extend(extra.iter().map(|arg| arg.to_string()));
         args.push(format!("--window-size={width},{height}"));
         args.push(format!("--user-data-dir={}", profile.path.display()));
         let mut options = json!({ "args": args });
@@ -336,4 +354,37 @@ pub async fn sign_in_dashboard(agent: &Client, base: &str, email: &str) {
         .click()
         .await
         .unwrap();
+}
+
+/// Runs a Chrome DevTools command in the browser of `client` (chromedriver's
+/// `goog/cdp/execute`), e.g. `Browser.grantPermissions`.
+pub async fn devtools(client: &Client, cmd: &'static str, params: serde_json::Value) {
+    client
+        .issue_cmd(DevTools { cmd, params })
+        .await
+        .unwrap_or_else(|e| panic!("DevTools {cmd}: {e}"));
+}
+
+#[derive(Debug)]
+struct DevTools {
+    cmd: &'static str,
+    params: serde_json::Value,
+}
+
+impl fantoccini::wd::WebDriverCompatibleCommand for DevTools {
+    fn endpoint(
+        &self,
+        base_url: &url::Url,
+        session_id: Option<&str>,
+    ) -> Result<url::Url, url::ParseError> {
+        base_url.join(&format!(
+            "session/{}/goog/cdp/execute",
+            session_id.unwrap_or_default()
+        ))
+    }
+
+    fn method_and_body(&self, _url: &url::Url) -> (axum::http::Method, Option<String>) {
+        let body = json!({ "cmd": self.cmd, "params": self.params });
+        (axum::http::Method::POST, Some(body.to_string()))
+    }
 }
