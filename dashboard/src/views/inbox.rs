@@ -114,6 +114,7 @@ pub fn InboxPane() -> impl IntoView {
                 {tab(InboxView::Closed, "Closed", "closed")}
             </div>
             {body}
+            <p class="ld-inbox__help ld-muted ld-small" data-ld="shortcuts">{super::shortcuts::HELP}</p>
         </aside>
     }
 }

@@ -17,6 +17,7 @@ mod inbox;
 mod login;
 mod nav;
 mod offline;
+mod shortcuts;
 mod side_panel;
 mod visitors;
 mod workspace;

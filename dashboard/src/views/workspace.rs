@@ -15,6 +15,7 @@ use crate::route::Page;
 pub fn Workspace() -> impl IntoView {
     let desk = expect_context::<Desk>();
     crate::alerts::title_follows_unread(desk);
+    super::shortcuts::install(desk);
     let role = move || desk.agent.with(|a| a.as_ref().map(|a| a.role));
     let page = move || match role() {
         Some(role) => desk.page.get().for_role(role),
