@@ -131,7 +131,7 @@ pub fn bench_widget() -> Result<()> {
     write_section(&paths::root().join("docs/benchmarks.md"), &text)
 }
 
-fn gzip_size(path: &Path) -> Result<u64> {
+pub(crate) fn gzip_size(path: &Path) -> Result<u64> {
     let out = Command::new("gzip")
         .args(["-9", "-c"])
         .arg(path)
@@ -289,7 +289,7 @@ fn serve(mut stream: TcpStream, seen: &Mutex<Seen>, dir: &Path, page: &str) {
     let _ = stream.write_all(&bytes);
 }
 
-fn file(dir: &Path, name: &str) -> (&'static str, &'static str, Vec<u8>) {
+pub(crate) fn file(dir: &Path, name: &str) -> (&'static str, &'static str, Vec<u8>) {
     if name.contains("..") || name.contains('/') {
         return ("404 Not Found", "text/plain", Vec::new());
     }
@@ -306,20 +306,31 @@ fn file(dir: &Path, name: &str) -> (&'static str, &'static str, Vec<u8>) {
     }
 }
 
-/// Replaces the section between the markers, or appends it (after a "## Widget" heading).
 fn write_section(path: &Path, section: &str) -> Result<()> {
+    write_marked(path, "Widget", BEGIN, END, section)
+}
+
+/// Replaces the section between `begin` and `end` in `path`, or appends it after a
+/// `## <heading>` line.
+pub(crate) fn write_marked(
+    path: &Path,
+    heading: &str,
+    begin: &str,
+    end: &str,
+    section: &str,
+) -> Result<()> {
     let current = std::fs::read_to_string(path).unwrap_or_default();
-    let updated = match (current.find(BEGIN), current.find(END)) {
-        (Some(start), Some(end)) if end > start => {
+    let updated = match (current.find(begin), current.find(end)) {
+        (Some(start), Some(stop)) if stop > start => {
             format!(
                 "{}{section}{}",
                 &current[..start],
-                &current[end + END.len()..]
+                &current[stop + end.len()..]
             )
         }
-        _ => format!("{}\n## Widget\n\n{section}\n", current.trim_end()),
+        _ => format!("{}\n## {heading}\n\n{section}\n", current.trim_end()),
     };
     std::fs::write(path, updated).with_context(|| format!("writing {}", path.display()))?;
-    println!("bench-widget: figures written to {}", path.display());
+    println!("{heading} figures written to {}", path.display());
     Ok(())
 }

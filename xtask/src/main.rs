@@ -9,10 +9,12 @@
 //! - `test`: every test against a throwaway PostgreSQL.
 //! - `bench`: the realtime core under load (with `livedesk-loadgen`), figures into
 //!   `docs/benchmarks.md`; `bench_widget`: the widget's weight and launcher time
-//!   (`bench-widget`), into the same file.
+//!   (`bench-widget`), into the same file; `bench_dashboard`: the dashboard's first-load
+//!   size and time to interactive (`bench-dashboard`).
 //! - `paths`, `process`: where things live, how programs are started and stopped.
 
 mod bench;
+mod bench_dashboard;
 mod bench_widget;
 mod demo;
 mod leftovers;
@@ -38,6 +40,8 @@ usage: cargo xtask <command>
   setup                  only install what is missing
   build-web [--out DIR]  build the widget and the dashboard into DIR (default target/web)
   bench-widget           the widget's gzip sizes, requests and launcher time in headless
+                         Chromium, into docs/benchmarks.md
+  bench-dashboard        the dashboard's first-load size and time to interactive in headless
                          Chromium, into docs/benchmarks.md";
 
 fn usage() -> String {
@@ -87,6 +91,7 @@ fn dispatch(args: &[String]) -> Result<u8> {
         ("test", rest) => test::test(rest).map(|code| u8::try_from(code).unwrap_or(1)),
         ("bench", rest) => bench::bench(rest).map(|()| 0),
         ("bench-widget", []) => bench_widget::bench_widget().map(|()| 0),
+        ("bench-dashboard", []) => bench_dashboard::bench_dashboard().map(|()| 0),
         ("help" | "--help" | "-h", _) => {
             println!("{}", usage());
             Ok(0)

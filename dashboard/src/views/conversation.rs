@@ -57,15 +57,20 @@ fn OpenConversation(id: ConversationId) -> impl IntoView {
     };
 
     let visitor = move || summary.with(|s| s.as_ref().map(|s| s.visitor_id));
+    // On narrow screens the visitor panel is an overlay, opened with this toggle.
+    let (side_open, set_side_open) = signal(false);
 
     view! {
         <section class="ld-conversation" data-ld="conversation-view" data-id=id.to_string()>
             <div class="ld-pane-head ld-pane-head--wrap">
                 <h2>{title}</h2>
                 <span class="ld-badge" class:closed=closed data-ld="conversation-status">{move || if closed() { "Closed" } else { "Open" }}</span>
+                <button type="button" class="ld-button ld-button--small ld-side-toggle" data-ld="side-toggle"
+                    aria-expanded=move || side_open.get().to_string()
+                    on:click=move |_| set_side_open.update(|o| *o = !*o)>"Visitor"</button>
                 <ActionsBar id summary/>
             </div>
-            <div class="ld-conversation__body">
+            <div class="ld-conversation__body" class:side-open=side_open>
                 <div class="ld-conversation__main">
                     <Transcript id visitor=Signal::derive(title) summary/>
                     <TypingLine/>
