@@ -6,7 +6,7 @@
 use leptos::prelude::*;
 use livedesk_protocol::chat::{EDIT_WINDOW_SECS, Message, MessageBody};
 use livedesk_protocol::frames::AgentFrame;
-use livedesk_protocol::ids::{ClientId, ConversationId, MessageId};
+use livedesk_protocol::ids::{ClientId, ConversationId, MessageId, VisitorId};
 use livedesk_protocol::presence::AgentStateChoice;
 use livedesk_protocol::routing::TransferTarget;
 use time::OffsetDateTime;
@@ -19,6 +19,8 @@ pub struct Notice {
     pub text: String,
     pub error: bool,
 }
+
+const START_CHAT: &str = "Starting the chat";
 
 /// How long a notice stays.
 const NOTICE_MS: u64 = 6_000;
@@ -55,6 +57,37 @@ impl Desk {
         }
         self.actions.update_value(|a| a.push((cid, what)));
         true
+    }
+
+    /// Writes to a visitor on the site, opening a chat with them that is the agent's.
+    pub fn start_chat(self, visitor_id: VisitorId, raw: &str) -> Result<(), String> {
+        let body = MessageBody::parse(raw).map_err(|e| capitalised(&e.to_string()))?;
+        self.act(START_CHAT, |cid| AgentFrame::StartChat {
+            cid,
+            visitor_id,
+            body: body.into_string(),
+        });
+        Ok(())
+    }
+
+    /// A message with `cid` was stored: a chat the agent started opens in the inbox.
+    pub(crate) fn on_acked(self, cid: ClientId, message: &Message) {
+        let mut started = false;
+        self.actions.update_value(|a| {
+            if let Some(i) = a
+                .iter()
+                .position(|(c, what)| *c == cid && *what == START_CHAT)
+            {
+                a.remove(i);
+                started = true;
+            }
+        });
+        if started {
+            self.go(crate::route::Page::Inbox);
+            self.show_view(livedesk_protocol::chat::InboxView::Mine);
+            self.reload_inbox();
+            self.open_conversation(message.conversation_id);
+        }
     }
 
     /// The action with `cid` was carried out.

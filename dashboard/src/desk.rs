@@ -453,6 +453,7 @@ impl Desk {
                 self.outbox.update(|o| {
                     outbox::settle(o, cid);
                 });
+                self.on_acked(cid, &message);
                 self.on_message(message);
             }
             ServerFrame::Done { cid } => self.on_done(cid),

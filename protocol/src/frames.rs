@@ -134,6 +134,14 @@ pub enum AgentFrame {
         conversation_id: ConversationId,
         body: String,
     },
+    /// Write to a visitor on the site (from the live visitors list): the message goes into
+    /// the visitor's open conversation, or opens one that is the agent's. Answered with
+    /// [`ServerFrame::Ack`]; `not_found` for a visitor of another site.
+    StartChat {
+        cid: ClientId,
+        visitor_id: VisitorId,
+        body: String,
+    },
     /// Take a waiting conversation from the queue; answered with [`ServerFrame::Done`], or
     /// `conflict` when someone else took it first or the agent is at capacity.
     Accept {

@@ -19,7 +19,7 @@ use support::chat::ChatClient;
 use support::client::{http, visitor_session};
 use support::nginx::Nginx;
 use support::process_node::ProcessNode;
-use support::{PASSWORD, TestApp, create_site};
+use support::{TestApp, create_site};
 
 #[tokio::test]
 async fn a_visitor_on_a_third_party_page_chats_with_an_agent_in_the_dashboard() {

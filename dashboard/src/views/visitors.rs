@@ -1,4 +1,5 @@
 use leptos::prelude::*;
+use livedesk_protocol::ids::VisitorId;
 use livedesk_protocol::visitors::{VisitorPresence, VisitorStatus};
 use time::OffsetDateTime;
 
@@ -45,7 +46,7 @@ pub fn VisitorsPage() -> impl IntoView {
             .into_any(),
             _ => view! {
                 <table class="ld-table" data-ld="visitors-table">
-                    <thead><tr><th>"Visitor"</th><th>"Page"</th><th>"On page"</th><th>"Status"</th></tr></thead>
+                    <thead><tr><th>"Visitor"</th><th>"Page"</th><th>"On page"</th><th>"Status"</th><th><span class="ld-visually-hidden">"Chat"</span></th></tr></thead>
                     <tbody>
                         <For
                             each=move || desk.visitors.get()
@@ -100,6 +101,38 @@ fn VisitorRow(visitor: VisitorPresence, now: RwSignal<OffsetDateTime>) -> impl I
             <td class="ld-cell-page">{page}</td>
             <td data-ld="visitor-on-page">{on_page}</td>
             <td><span class=format!("ld-pill ld-pill--{status}") data-ld="visitor-status">{status_text}</span></td>
+            <td><StartChat visitor=visitor.visitor_id/></td>
         </tr>
+    }
+}
+
+/// "Start chat": a first message from the agent, which opens the visitor's widget chat.
+#[component]
+fn StartChat(visitor: VisitorId) -> impl IntoView {
+    let desk = expect_context::<Desk>();
+    let (open, set_open) = signal(false);
+    let draft = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<String>);
+    let send = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        match desk.start_chat(visitor, &draft.get_untracked()) {
+            Ok(()) => {
+                draft.set(String::new());
+                set_open.set(false);
+            }
+            Err(reason) => error.set(Some(reason)),
+        }
+    };
+    view! {
+        <Show when=move || open.get() fallback=move || view! {
+            <button type="button" class="ld-button ld-button--small" data-ld="start-chat" on:click=move |_| set_open.set(true)>"Start chat"</button>
+        }>
+            <form class="ld-row" data-ld="start-chat-form" on:submit=send>
+                <input type="text" data-ld="start-chat-input" maxlength="4000" placeholder="Hello! Can I help you find something?"
+                    aria-label="First message" prop:value=move || draft.get() on:input=move |ev| draft.set(event_target_value(&ev))/>
+                <button type="submit" class="ld-button ld-button--small ld-button--primary" data-ld="start-chat-send">"Send"</button>
+                {move || error.get().map(|e| view! { <span class="ld-error">{e}</span> })}
+            </form>
+        </Show>
     }
 }

@@ -53,6 +53,41 @@ pub async fn on_opened(
     announce_queue(state, site).await
 }
 
+/// An agent opened a conversation with a visitor (the live visitors list): it is theirs,
+/// unless they are at their maximum number of chats, when it is routed like any other.
+pub async fn on_opened_by_agent(
+    state: &AppState,
+    site: SiteId,
+    agent: AgentId,
+    conversation: ConversationId,
+) -> AppResult<()> {
+    ensure_queue(state, site).await?;
+    let Some(waiting) = store::waiting(&state.db, site, Some(conversation))
+        .await?
+        .pop()
+    else {
+        return Ok(());
+    };
+    let line = waiting.line(site);
+    let now = OffsetDateTime::now_utc();
+    state
+        .queue
+        .enqueue(line, conversation, routing::score(&waiting.entry, now))
+        .await?;
+    let max_chats = store::max_chats(&state.db, site, agent).await?;
+    match state
+        .queue
+        .assign(line, conversation, agent, max_chats)
+        .await?
+    {
+        Assignment::Assigned => hand_over(state, site, conversation, agent).await?,
+        Assignment::AgentFull | Assignment::NotQueued => {
+            queue_and_route(state, site, &waiting, None).await?;
+        }
+    }
+    announce_queue(state, site).await
+}
+
 /// Puts a waiting conversation in its line and, with auto-assignment, gives it to the agent
 /// its strategy picks, never to `not_to` (the agent who just handed it on).
 async fn queue_and_route(

@@ -34,6 +34,13 @@ pub enum Sender {
         name: String,
         conversation: ConversationId,
     },
+    /// An agent starts a chat with a visitor on the site (from the live visitors list):
+    /// into the visitor's open conversation, opened if there is none.
+    AgentToVisitor {
+        id: AgentId,
+        name: String,
+        visitor: VisitorId,
+    },
 }
 
 /// The result of a send.
@@ -71,6 +78,20 @@ pub async fn append(
             lock_open_conversation(&mut tx, site, *conversation).await?,
             None,
         ),
+        Sender::AgentToVisitor { visitor, .. } => {
+            let known = sqlx::query_scalar!(
+                "SELECT EXISTS (SELECT 1 FROM visitors WHERE site_id = $1 AND id = $2)",
+                site.0,
+                visitor.0
+            )
+            .fetch_one(&mut *tx)
+            .await?;
+            if known != Some(true) {
+                return Err(AppError::not_found("visitor"));
+            }
+            lock_or_open_visitor_conversation(&mut tx, site, *visitor, &ChatRequest::default())
+                .await?
+        }
     };
     if let Some(message) = find_by_client_id(&mut *tx, conversation.id, cid).await? {
         tx.rollback().await?;
@@ -89,7 +110,9 @@ pub async fn append(
     .await?;
     let (kind, agent_id, agent_name) = match &sender {
         Sender::Visitor { .. } => (AuthorKind::Visitor, None, None),
-        Sender::Agent { id, name, .. } => (AuthorKind::Agent, Some(id.0), Some(name.clone())),
+        Sender::Agent { id, name, .. } | Sender::AgentToVisitor { id, name, .. } => {
+            (AuthorKind::Agent, Some(id.0), Some(name.clone()))
+        }
     };
     let row = sqlx::query_as!(
         MessageRow,
@@ -190,6 +213,13 @@ async fn append_to_open(
         } => (
             None,
             Some(conversation.0),
+            AuthorKind::Agent,
+            Some(id.0),
+            Some(name.as_str()),
+        ),
+        Sender::AgentToVisitor { id, name, visitor } => (
+            Some(visitor.0),
+            None,
             AuthorKind::Agent,
             Some(id.0),
             Some(name.as_str()),

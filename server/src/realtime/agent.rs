@@ -6,7 +6,7 @@ use axum::response::Response;
 use livedesk_protocol::ErrorCode;
 use livedesk_protocol::chat::{Author, MessageBody, Party};
 use livedesk_protocol::frames::{AgentFrame, ServerFrame};
-use livedesk_protocol::ids::{AgentId, ClientId, ConversationId, SiteId};
+use livedesk_protocol::ids::{AgentId, ClientId, ConversationId, SiteId, VisitorId};
 use livedesk_protocol::presence::{AgentStateChoice, AgentStateKind};
 use serde::Deserialize;
 use time::OffsetDateTime;
@@ -175,6 +175,11 @@ impl Peer for AgentPeer {
                     add_note(state, self.site, &self.agent, conversation_id, cid, &body).await;
                 link.answer(cid, result).await
             }
+            AgentFrame::StartChat {
+                cid,
+                visitor_id,
+                body,
+            } => self.start_chat(state, link, cid, visitor_id, &body).await,
             AgentFrame::Accept {
                 cid,
                 conversation_id,
@@ -350,6 +355,35 @@ impl AgentPeer {
             id: self.agent.id,
             name: self.agent.name.clone(),
             conversation,
+        };
+        match store_and_publish(state, self.site, sender, cid, body).await {
+            Ok(message) => link.ack(cid, message).await,
+            Err(error) => link.failed(Some(cid), error).await,
+        }
+    }
+}
+
+impl AgentPeer {
+    async fn start_chat(
+        &self,
+        state: &AppState,
+        link: &mut Link,
+        cid: ClientId,
+        visitor: VisitorId,
+        body: &str,
+    ) -> Result<(), Gone> {
+        let body = match MessageBody::parse(body) {
+            Ok(body) => body,
+            Err(error) => {
+                return link
+                    .error(Some(cid), ErrorCode::InvalidInput, error.to_string())
+                    .await;
+            }
+        };
+        let sender = Sender::AgentToVisitor {
+            id: self.agent.id,
+            name: self.agent.name.clone(),
+            visitor,
         };
         match store_and_publish(state, self.site, sender, cid, body).await {
             Ok(message) => link.ack(cid, message).await,

@@ -26,7 +26,12 @@ pub async fn store_and_publish(
 ) -> AppResult<Message> {
     let author = match sender {
         Sender::Visitor { .. } => "visitor",
-        Sender::Agent { .. } => "agent",
+        Sender::Agent { .. } | Sender::AgentToVisitor { .. } => "agent",
+    };
+    // An agent who starts a chat keeps it; a visitor's new chat is routed.
+    let starter = match &sender {
+        Sender::AgentToVisitor { id, .. } => Some(*id),
+        _ => None,
     };
     let appended = store::append(&state.db, site, sender, cid, body).await?;
     if !appended.duplicate {
@@ -39,7 +44,11 @@ pub async fn store_and_publish(
     if let Some(opened) = &appended.opened {
         // The message is stored and acknowledged whatever happens here; a conversation
         // that could not be queued is queued again when the queue is rebuilt.
-        if let Err(error) = assignment::on_opened(state, site, opened.id).await {
+        let queued = match starter {
+            Some(agent) => assignment::on_opened_by_agent(state, site, agent, opened.id).await,
+            None => assignment::on_opened(state, site, opened.id).await,
+        };
+        if let Err(error) = queued {
             tracing::error!(?error, conversation = %opened.id, "queueing a new conversation failed");
         }
     }

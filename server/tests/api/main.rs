@@ -23,6 +23,7 @@ mod resilience;
 mod routing;
 mod routing_admin;
 mod signals;
+mod start_chat;
 mod status;
 mod tenancy;
 mod transfer;
