@@ -59,6 +59,8 @@ pub struct Desk {
     pub transcript_load: RwSignal<Load>,
     pub outbox: RwSignal<Vec<PendingSend>>,
     pub link: RwSignal<Link>,
+    /// The call ringing for the agent or taken by them (see [`crate::call`]).
+    pub calls: crate::call::Calls,
     /// Tokens and timers; not reactive and not `Send` (they hold browser handles).
     pub(crate) session: StoredValue<SessionCell, LocalStorage>,
     pub(crate) socket: StoredValue<AgentSocket, LocalStorage>,
@@ -78,6 +80,7 @@ impl Desk {
             transcript_load: RwSignal::new(Load::Ready),
             outbox: RwSignal::new(Vec::new()),
             link: RwSignal::new(Link::Idle),
+            calls: crate::call::Calls::new(),
             session: StoredValue::new_local(SessionCell::default()),
             socket: StoredValue::new_local(AgentSocket::default()),
             inbox_reloading: StoredValue::new(false),
@@ -286,15 +289,15 @@ impl Desk {
             | ServerFrame::ConversationTransferred { .. }
             | ServerFrame::TagsChanged { .. }
             | ServerFrame::WaitTimedOut { .. } => {}
-            // Not shown yet: calls (the call UI is its own piece of work).
-            ServerFrame::CallStarted { .. }
+            // Calls: the ring, the agent's own call and its signaling.
+            frame @ (ServerFrame::CallStarted { .. }
             | ServerFrame::CallChanged { .. }
             | ServerFrame::CallQueued { .. }
             | ServerFrame::CallOffer { .. }
             | ServerFrame::CallAnswer { .. }
             | ServerFrame::CallCandidate { .. }
             | ServerFrame::CallMedia { .. }
-            | ServerFrame::CallScreenShare { .. } => {}
+            | ServerFrame::CallScreenShare { .. }) => self.calls.on_frame(self, frame),
         }
     }
 

@@ -9,9 +9,11 @@
 //! - [`socket`]: the agent WebSocket with ping, backoff and reconnect.
 //! - [`model`]: the inbox, transcript and outbox rules, pure and unit-tested.
 //! - [`desk`]: the reactive state and every action that changes it.
+//! - [`call`]: the agent's side of a call (ring, accept, peer connection, media controls).
 //! - [`views`]: the components, one file per part of the screen.
 
 pub mod api;
+pub mod call;
 pub mod desk;
 pub mod model;
 pub mod session;

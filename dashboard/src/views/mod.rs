@@ -6,6 +6,7 @@
 //! for styling only and may change.
 
 mod app;
+mod call;
 mod composer;
 mod conversation;
 mod format;

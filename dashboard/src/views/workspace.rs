@@ -1,5 +1,6 @@
 use leptos::prelude::*;
 
+use super::call::CallPanel;
 use super::conversation::ConversationPane;
 use super::header::{ConnectionBanner, Header};
 use super::inbox::InboxPane;
@@ -11,6 +12,7 @@ pub fn Workspace() -> impl IntoView {
         <div class="ld-app">
             <Header/>
             <ConnectionBanner/>
+            <CallPanel/>
             <div class="ld-main">
                 <InboxPane/>
                 <ConversationPane/>
