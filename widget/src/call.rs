@@ -49,6 +49,15 @@ struct Current {
     tick: Option<Timer>,
 }
 
+impl Drop for Current {
+    /// A call that ends before its peer connection existed still turns the camera off.
+    fn drop(&mut self) {
+        if let Some(media) = &self.media {
+            peer::stop_all(media);
+        }
+    }
+}
+
 impl Calls {
     pub fn new(me: &Weak<RefCell<Widget>>, view: CallView, window: &Window) -> Self {
         let on = |f: fn(&mut Widget)| {

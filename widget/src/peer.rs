@@ -145,7 +145,7 @@ impl Peer {
                         told = true;
                         emit(PeerEvent::Connected);
                     }
-                    web_sys::RtcPeerConnectionState::Failed => emit(PeerEvent::Failed),
+                    web_sys::RtcPeerConnectionState::Failed => later(&emit, || PeerEvent::Failed),
                     _ => {}
                 }
             })
@@ -243,7 +243,7 @@ impl Peer {
         };
         let _ = sender.replace_track(Some(&track));
         let emit = self.emit.clone();
-        let ended = Listener::new(&track, "ended", move |_| emit(PeerEvent::ScreenEnded));
+        let ended = Listener::new(&track, "ended", move |_| later(&emit, || PeerEvent::ScreenEnded));
         self.screen = Some((track, ended));
     }
 
@@ -270,6 +270,13 @@ impl Drop for Peer {
         stop_all(&self.local);
         self.pc.close();
     }
+}
+
+/// Emits after the listener that saw it has returned: handling `Failed` or `ScreenEnded`
+/// drops the listener, which must not happen while it runs.
+fn later(emit: &Emit, event: fn() -> PeerEvent) {
+    let emit = emit.clone();
+    wasm_bindgen_futures::spawn_local(async move { emit(event()) });
 }
 
 /// Stops every track of `stream` (the camera light goes off).

@@ -57,6 +57,31 @@ impl Driver {
 
     /// A browser whose window is `width` × `height` CSS pixels.
     pub async fn browser_sized(&self, width: u32, height: u32) -> (Client, tempdir::Dir) {
+        self.browser_with(width, height, &[]).await
+    }
+
+    /// A browser with fake camera, microphone and screen, which grants every media
+    /// permission without asking (for calls).
+    pub async fn media_browser(&self) -> (Client, tempdir::Dir) {
+        self.browser_with(
+            1280,
+            900,
+            &[
+                "--use-fake-ui-for-media-stream",
+                "--use-fake-device-for-media-stream",
+                "--auto-select-desktop-capture-source=Entire screen",
+                "--autoplay-policy=no-user-gesture-required",
+            ],
+        )
+        .await
+    }
+
+    async fn browser_with(
+        &self,
+        width: u32,
+        height: u32,
+        extra: &[&str],
+    ) -> (Client, tempdir::Dir) {
         let profile = tempdir::Dir::new();
         let mut args = vec![
             "--headless".to_owned(),
@@ -68,6 +93,7 @@ impl Driver {
             "--disable-component-update".into(),
             "--disable-sync".into(),
         ];
+        args.extend(extra.iter().map(|a| (*a).to_owned()));
         args.push(format!("--window-size={width},{height}"));
         args.push(format!("--user-data-dir={}", profile.path.display()));
         let mut options = json!({ "args": args });
