@@ -88,7 +88,8 @@ return true;
 "#;
 
 struct Setup {
-    app: TestApp,
+    /// The node and its database, kept running for the browsers.
+    _app: TestApp,
     livedesk: String,
     host: String,
     site: SiteFixture,
@@ -120,7 +121,7 @@ window.LivedeskConfig = { features: { voiceCall: true, videoCall: true },
             }],
         );
         Self {
-            app,
+            _app: app,
             livedesk,
             host,
             site,
@@ -154,7 +155,11 @@ async fn chatting(setup: &Setup, visitor: &Client, agent: &Client) {
         .await
         .unwrap();
     until(visitor, "the visitor's message stored", || async {
-        visible(visitor, "[data-ld=message][data-author=visitor][data-seq='1']").await
+        visible(
+            visitor,
+            "[data-ld=message][data-author=visitor][data-seq='1']",
+        )
+        .await
     })
     .await;
     agent
@@ -243,7 +248,10 @@ async fn a_visitor_video_calls_an_agent_who_answers_in_the_dashboard_and_both_se
     // The visitor calls; the agent's dashboard rings and the agent accepts.
     click(&visitor, "[data-ld=video-call]").await;
     until(&visitor, "the widget calling", || async {
-        matches!(panel(&visitor, "data-state").await.as_str(), "calling" | "ringing")
+        matches!(
+            panel(&visitor, "data-state").await.as_str(),
+            "calling" | "ringing"
+        )
     })
     .await;
     until(&agent, "the incoming call in the dashboard", || async {
@@ -278,13 +286,20 @@ async fn a_visitor_video_calls_an_agent_who_answers_in_the_dashboard_and_both_se
         .text()
         .await
         .unwrap();
-    assert!(timer.contains(':'), "the widget shows the call's time: {timer:?}");
+    assert!(
+        timer.contains(':'),
+        "the widget shows the call's time: {timer:?}"
+    );
     let mirrored = js(
         &visitor,
         "return getComputedStyle(document.querySelector('[data-ld=call-self]')).transform",
     )
     .await;
-    assert_eq!(mirrored, json!("matrix(-1, 0, 0, 1, 0, 0)"), "the self view is mirrored");
+    assert_eq!(
+        mirrored,
+        json!("matrix(-1, 0, 0, 1, 0, 0)"),
+        "the self view is mirrored"
+    );
 
     // The visitor mutes: the agent sees it. The agent turns the camera off: the visitor
     // sees the avatar instead.
@@ -294,10 +309,14 @@ async fn a_visitor_video_calls_an_agent_who_answers_in_the_dashboard_and_both_se
     })
     .await;
     click(&agent, "[data-ld=call-camera]").await;
-    until(&visitor, "the agent's avatar while their camera is off", || async {
-        panel(&visitor, "data-remote-camera-off").await == "true"
-            && visible(&visitor, "[data-ld=call-avatar]").await
-    })
+    until(
+        &visitor,
+        "the agent's avatar while their camera is off",
+        || async {
+            panel(&visitor, "data-remote-camera-off").await == "true"
+                && visible(&visitor, "[data-ld=call-avatar]").await
+        },
+    )
     .await;
     click(&visitor, "[data-ld=call-mute]").await;
     until(&agent, "the visitor unmuted", || async {
@@ -322,7 +341,11 @@ async fn a_visitor_video_calls_an_agent_who_answers_in_the_dashboard_and_both_se
         panel(&visitor, "data-remote-sharing").await == "false"
     })
     .await;
-    assert_eq!(js(&agent, SENT_VIDEO).await, camera, "the camera's track again");
+    assert_eq!(
+        js(&agent, SENT_VIDEO).await,
+        camera,
+        "the camera's track again"
+    );
 
     // The visitor shares too, from the widget's frame, and stops with the browser.
     let camera = js(&visitor, SENT_VIDEO).await;
@@ -393,12 +416,16 @@ async fn an_agent_declines_a_voice_call_and_the_visitor_is_told() {
         !visible(&visitor, "[data-ld=call]").await
     })
     .await;
-    until(&visitor, "the declined call in the widget's transcript", || async {
-        messages_by(&visitor, "system")
-            .await
-            .iter()
-            .any(|t| t.contains("Voice call declined"))
-    })
+    until(
+        &visitor,
+        "the declined call in the widget's transcript",
+        || async {
+            messages_by(&visitor, "system")
+                .await
+                .iter()
+                .any(|t| t.contains("Voice call declined"))
+        },
+    )
     .await;
     assert!(!visible(&agent, "[data-ld=call-incoming]").await);
     let events = call_events(&visitor).await;

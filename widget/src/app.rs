@@ -165,8 +165,16 @@ fn listeners(me: &Weak<RefCell<Widget>>, window: &Window, view: &View) -> Vec<Li
         Listener::new(&view.emoji_grid, "click", on(|w, e| w.on_emoji(&e))),
         Listener::new(&view.attach, "click", on(|w, _| w.view.file_input.click())),
         Listener::new(&view.file_input, "change", on(|w, _| w.on_file_chosen())),
-        Listener::new(&view.voice, "click", on(|w, _| w.request_call(CallKind::Voice))),
-        Listener::new(&view.video, "click", on(|w, _| w.request_call(CallKind::Video))),
+        Listener::new(
+            &view.voice,
+            "click",
+            on(|w, _| w.request_call(CallKind::Voice)),
+        ),
+        Listener::new(
+            &view.video,
+            "click",
+            on(|w, _| w.request_call(CallKind::Video)),
+        ),
         Listener::new(window, "visibilitychange", on(|w, _| w.mark_seen())),
     ]
 }

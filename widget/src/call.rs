@@ -8,8 +8,8 @@
 //! shows it and acts on it. A refused microphone or camera ends the call at once (hung up
 //! while it rings, `call_failed` once answered) with a message saying why.
 
-use std::rc::Weak;
 use std::cell::RefCell;
+use std::rc::Weak;
 
 use js_sys::{Object, Reflect};
 use livedesk_protocol::calls::{CallKind, CallState, MediaState, SdpType};
@@ -333,7 +333,8 @@ impl Widget {
     /// An offer, answer or candidate from the agent; `raw` is the frame as parsed, whose
     /// payload goes to the browser unchanged.
     pub(crate) fn on_call_signal(&mut self, call_id: CallId, signal: Signal, raw: &JsValue) {
-        let Some(peer) = call_of(&mut self.calls.current, call_id).and_then(|c| c.peer.as_ref()) else {
+        let Some(peer) = call_of(&mut self.calls.current, call_id).and_then(|c| c.peer.as_ref())
+        else {
             return;
         };
         match signal {
@@ -344,7 +345,9 @@ impl Widget {
             }
             Signal::Candidate => {
                 if let Some(c) = raw.field("candidate")
-                    && c.field("candidate").and_then(|l| l.string()).is_some_and(|l| !l.is_empty())
+                    && c.field("candidate")
+                        .and_then(|l| l.string())
+                        .is_some_and(|l| !l.is_empty())
                 {
                     peer.candidate(c.unchecked_into());
                 }
@@ -354,9 +357,16 @@ impl Widget {
 
     pub(crate) fn on_call_media(&mut self, call_id: CallId, muted: bool, camera_off: bool) {
         if call_of(&mut self.calls.current, call_id).is_some() {
-            let sharing = self.calls.view.root.get_attribute("data-remote-sharing").as_deref()
+            let sharing = self
+                .calls
+                .view
+                .root
+                .get_attribute("data-remote-sharing")
+                .as_deref()
                 == Some("true");
-            self.calls.view.set_remote(muted, camera_off, sharing, Some(self.texts));
+            self.calls
+                .view
+                .set_remote(muted, camera_off, sharing, Some(self.texts));
         }
     }
 
@@ -365,7 +375,9 @@ impl Widget {
             let root = &self.calls.view.root;
             let flag = |name: &str| root.get_attribute(name).as_deref() == Some("true");
             let (muted, camera_off) = (flag("data-remote-muted"), flag("data-remote-camera-off"));
-            self.calls.view.set_remote(muted, camera_off, sharing, Some(self.texts));
+            self.calls
+                .view
+                .set_remote(muted, camera_off, sharing, Some(self.texts));
         }
     }
 
@@ -480,7 +492,8 @@ fn call_detail(call: &CallInfo, outcome: Option<&str>) -> JsValue {
         set("outcome", outcome.unwrap_or(call.state.as_str()).into());
         set(
             "durationSecs",
-            call.duration_secs.map_or(JsValue::NULL, |d| (d as f64).into()),
+            call.duration_secs
+                .map_or(JsValue::NULL, |d| (d as f64).into()),
         );
     }
     detail.into()

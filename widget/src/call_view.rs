@@ -78,7 +78,11 @@ impl CallView {
             let b = element(
                 doc,
                 "button",
-                &[("type", "button"), ("class", "ld-call__btn"), ("data-ld", ld)],
+                &[
+                    ("type", "button"),
+                    ("class", "ld-call__btn"),
+                    ("data-ld", ld),
+                ],
             )?;
             b.set_text_content(Some(label));
             if toggle {
@@ -109,7 +113,9 @@ impl CallView {
 
     /// Shows the panel for a new call: video parts only for a video call.
     pub fn open(&self, video: bool, agent_initial: &str) {
-        let _ = self.root.set_attribute("data-kind", if video { "video" } else { "voice" });
+        let _ = self
+            .root
+            .set_attribute("data-kind", if video { "video" } else { "voice" });
         show(&self.root, true);
         show(self.local.unchecked_ref(), video);
         show(&self.camera, video);
@@ -125,7 +131,12 @@ impl CallView {
         show(&self.root, false);
         self.remote.set_src_object(None);
         self.local.set_src_object(None);
-        for attr in ["data-state", "data-remote-muted", "data-remote-camera-off", "data-remote-sharing"] {
+        for attr in [
+            "data-state",
+            "data-remote-muted",
+            "data-remote-camera-off",
+            "data-remote-sharing",
+        ] {
             let _ = self.root.remove_attribute(attr);
         }
     }
@@ -147,13 +158,18 @@ impl CallView {
     /// The self view: the camera (mirrored, as in a mirror) or the shared screen (as is).
     pub fn show_local(&self, stream: Option<&MediaStream>, screen: bool) {
         self.local.set_src_object(stream);
-        let _ = self.local.class_list().toggle_with_force("ld-mirror", !screen);
+        let _ = self
+            .local
+            .class_list()
+            .toggle_with_force("ld-mirror", !screen);
     }
 
     /// What the agent's side does: muted, camera off (their avatar instead), sharing.
     pub fn set_remote(&self, muted: bool, camera_off: bool, sharing: bool, notes: Option<&Texts>) {
         let flag = |name: &str, on: bool| {
-            let _ = self.root.set_attribute(name, if on { "true" } else { "false" });
+            let _ = self
+                .root
+                .set_attribute(name, if on { "true" } else { "false" });
         };
         flag("data-remote-muted", muted);
         flag("data-remote-camera-off", camera_off);

@@ -13,9 +13,8 @@ use livedesk_protocol::calls::{IceCandidate, SdpType, SessionDescription};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{
-    Event, MediaStream, MediaStreamTrack, RtcConfiguration, RtcIceCandidateInit,
-    RtcPeerConnection, RtcPeerConnectionIceEvent, RtcRtpSender, RtcSessionDescriptionInit,
-    RtcTrackEvent,
+    Event, MediaStream, MediaStreamTrack, RtcConfiguration, RtcIceCandidateInit, RtcPeerConnection,
+    RtcPeerConnectionIceEvent, RtcRtpSender, RtcSessionDescriptionInit, RtcTrackEvent,
 };
 
 use crate::dom::Listener;
@@ -218,7 +217,9 @@ impl Peer {
 
     pub fn set_muted(&self, muted: bool) {
         for track in self.local.get_audio_tracks() {
-            track.unchecked_into::<MediaStreamTrack>().set_enabled(!muted);
+            track
+                .unchecked_into::<MediaStreamTrack>()
+                .set_enabled(!muted);
         }
     }
 
@@ -243,7 +244,9 @@ impl Peer {
         };
         let _ = sender.replace_track(Some(&track));
         let emit = self.emit.clone();
-        let ended = Listener::new(&track, "ended", move |_| later(&emit, || PeerEvent::ScreenEnded));
+        let ended = Listener::new(&track, "ended", move |_| {
+            later(&emit, || PeerEvent::ScreenEnded)
+        });
         self.screen = Some((track, ended));
     }
 

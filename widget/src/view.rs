@@ -291,7 +291,11 @@ impl View {
     /// call panel's avatar.
     pub fn title_initial(&self) -> String {
         let title = self.title.text_content().unwrap_or_default();
-        title.chars().next().map(|c| c.to_uppercase().collect()).unwrap_or_default()
+        title
+            .chars()
+            .next()
+            .map(|c| c.to_uppercase().collect())
+            .unwrap_or_default()
     }
 
     pub fn set_title(&self, text: &str) {

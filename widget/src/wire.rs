@@ -657,7 +657,10 @@ mod tests {
                     call: info.clone(),
                 },
             ),
-            (ServerFrame::CallChanged { call }, Incoming::CallChanged(info)),
+            (
+                ServerFrame::CallChanged { call },
+                Incoming::CallChanged(info),
+            ),
             (
                 ServerFrame::CallQueued {
                     call_id,

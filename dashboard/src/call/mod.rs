@@ -9,7 +9,9 @@ pub mod peer;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use livedesk_protocol::calls::{Call, CallKind, IceCandidate, MediaState, SdpType, SessionDescription};
+use livedesk_protocol::calls::{
+    Call, CallKind, IceCandidate, MediaState, SdpType, SessionDescription,
+};
 use livedesk_protocol::chat::Party;
 use livedesk_protocol::frames::{AgentFrame, ServerFrame};
 use livedesk_protocol::ids::{CallId, ClientId};
@@ -21,8 +23,7 @@ use crate::desk::Desk;
 use peer::{Peer, PeerEvent};
 
 const ICE_PATH: &str = "/api/v1/calls/ice-servers";
-pub const MEDIA_BLOCKED: &str =
-    "Your microphone or camera is blocked or missing: allow it in the browser, then take the next call.";
+pub const MEDIA_BLOCKED: &str = "Your microphone or camera is blocked or missing: allow it in the browser, then take the next call.";
 const CONNECT_FAILED: &str = "The call could not connect.";
 
 /// Signals for the call panel, and the peer connection behind them.
@@ -86,20 +87,23 @@ impl Calls {
                 call_id,
                 description,
             } if Some(call_id) == self.call_id() => {
-                let applied = self.peer.with_value(|p| {
-                    p.as_ref().map(|p| p.remote(description_init(&description)))
-                });
+                let applied = self
+                    .peer
+                    .with_value(|p| p.as_ref().map(|p| p.remote(description_init(&description))));
                 if applied.is_none() {
-                    self.early.update_value(|(offer, _)| *offer = Some(description));
+                    self.early
+                        .update_value(|(offer, _)| *offer = Some(description));
                 }
             }
-            ServerFrame::CallCandidate { call_id, candidate } if Some(call_id) == self.call_id() => {
+            ServerFrame::CallCandidate { call_id, candidate }
+                if Some(call_id) == self.call_id() =>
+            {
                 if candidate.candidate.is_empty() {
                     return;
                 }
-                let applied = self.peer.with_value(|p| {
-                    p.as_ref().map(|p| p.candidate(candidate_init(&candidate)))
-                });
+                let applied = self
+                    .peer
+                    .with_value(|p| p.as_ref().map(|p| p.candidate(candidate_init(&candidate))));
                 if applied.is_none() {
                     self.early.update_value(|(_, early)| early.push(candidate));
                 }
@@ -167,10 +171,13 @@ impl Calls {
         let video = call.kind == CallKind::Video;
         desk.open_conversation(call.conversation_id);
         self.current.set(Some(call));
-        send(desk, AgentFrame::CallAccept {
-            cid: ClientId::new_random(),
-            call_id,
-        });
+        send(
+            desk,
+            AgentFrame::CallAccept {
+                cid: ClientId::new_random(),
+                call_id,
+            },
+        );
         let token = crate::session::access_token(desk).unwrap_or_default();
         spawn_local(async move {
             let media = peer::user_media(video).await;
@@ -238,20 +245,26 @@ impl Calls {
     pub fn reject(self, desk: Desk) {
         if let Some(call) = self.ringing.get_untracked() {
             self.ringing.set(None);
-            send(desk, AgentFrame::CallReject {
-                cid: ClientId::new_random(),
-                call_id: call.id,
-            });
+            send(
+                desk,
+                AgentFrame::CallReject {
+                    cid: ClientId::new_random(),
+                    call_id: call.id,
+                },
+            );
         }
     }
 
     pub fn hang_up(self, desk: Desk) {
         if let Some(call_id) = self.call_id() {
             self.tear_down();
-            send(desk, AgentFrame::CallHangUp {
-                cid: ClientId::new_random(),
-                call_id,
-            });
+            send(
+                desk,
+                AgentFrame::CallHangUp {
+                    cid: ClientId::new_random(),
+                    call_id,
+                },
+            );
         }
     }
 
@@ -260,10 +273,13 @@ impl Calls {
         self.error.set(Some(reason.to_owned()));
         if let Some(call_id) = self.call_id() {
             self.tear_down();
-            send(desk, AgentFrame::CallFailed {
-                cid: ClientId::new_random(),
-                call_id,
-            });
+            send(
+                desk,
+                AgentFrame::CallFailed {
+                    cid: ClientId::new_random(),
+                    call_id,
+                },
+            );
         }
     }
 
@@ -332,10 +348,13 @@ impl Calls {
             }
             self.self_stream.set(shown);
             self.sharing.set(true);
-            send(desk, AgentFrame::CallScreenShare {
-                call_id,
-                sharing: true,
-            });
+            send(
+                desk,
+                AgentFrame::CallScreenShare {
+                    call_id,
+                    sharing: true,
+                },
+            );
         });
     }
 
@@ -355,10 +374,13 @@ impl Calls {
         });
         self.self_stream.set(camera.flatten());
         self.sharing.set(false);
-        send(desk, AgentFrame::CallScreenShare {
-            call_id,
-            sharing: false,
-        });
+        send(
+            desk,
+            AgentFrame::CallScreenShare {
+                call_id,
+                sharing: false,
+            },
+        );
     }
 }
 

@@ -60,9 +60,15 @@ fn IncomingCall() -> impl IntoView {
     let calls = desk.calls;
     let call = move || calls.ringing.get();
     let title = move || {
-        call().map(|c| format!("Incoming {} call", kind_name(c.kind))).unwrap_or_default()
+        call()
+            .map(|c| format!("Incoming {} call", kind_name(c.kind)))
+            .unwrap_or_default()
     };
-    let who = move || call().map(|c| caller(desk, c.conversation_id)).unwrap_or_default();
+    let who = move || {
+        call()
+            .map(|c| caller(desk, c.conversation_id))
+            .unwrap_or_default()
+    };
     view! {
         <div class="ld-call-alert" data-ld="call-incoming" role="alertdialog" aria-label=title>
             <p class="ld-call-alert__title">{title}</p>
@@ -82,7 +88,8 @@ fn ActiveCall() -> impl IntoView {
     let remote_video = NodeRef::<Video>::new();
     let self_video = NodeRef::<Video>::new();
     let now = RwSignal::new(js_sys::Date::now());
-    let tick = set_interval_with_handle(move || now.set(js_sys::Date::now()), Duration::from_secs(1)).ok();
+    let tick =
+        set_interval_with_handle(move || now.set(js_sys::Date::now()), Duration::from_secs(1)).ok();
     on_cleanup(move || {
         if let Some(tick) = tick {
             tick.clear();
@@ -104,7 +111,11 @@ fn ActiveCall() -> impl IntoView {
     });
 
     let state = move || calls.current.with(|c| c.as_ref().map(|c| c.state));
-    let video = move || calls.current.with(|c| c.as_ref().is_some_and(|c| c.kind == CallKind::Video));
+    let video = move || {
+        calls
+            .current
+            .with(|c| c.as_ref().is_some_and(|c| c.kind == CallKind::Video))
+    };
     let status = move || match state() {
         Some(CallState::Active) => {
             let at = calls.answered_at.get().unwrap_or_else(|| now.get());
@@ -114,11 +125,19 @@ fn ActiveCall() -> impl IntoView {
         _ => String::new(),
     };
     let who = move || {
-        calls.current.with(|c| c.as_ref().map(|c| c.conversation_id))
+        calls
+            .current
+            .with(|c| c.as_ref().map(|c| c.conversation_id))
             .map(|id| caller(desk, id))
             .unwrap_or_default()
     };
-    let initial = move || who().chars().next().map(|c| c.to_uppercase().collect::<String>()).unwrap_or_default();
+    let initial = move || {
+        who()
+            .chars()
+            .next()
+            .map(|c| c.to_uppercase().collect::<String>())
+            .unwrap_or_default()
+    };
     let flag = |on: bool| if on { "true" } else { "false" };
     let note = move || {
         if calls.remote_sharing.get() {
