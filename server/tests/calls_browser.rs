@@ -10,9 +10,10 @@
 //!   connection the product creates in `window.__pcs`; the product's code is unchanged.
 //! - Screen sharing: the product calls `navigator.mediaDevices.getDisplayMedia()`. Headless
 //!   Chromium answers it with `--use-fake-ui-for-media-stream` and
-//!   `--auto-select-desktop-capture-source`; if a build refuses it anyway, the test's
-//!   wrapper answers with a canvas `captureStream()` track instead (same code path after
-//!   the promise; `window.__displayFallback` tells which happened, and the test prints it).
+//!   `--auto-select-desktop-capture-source` (Chromium of Debian bookworm, December 2026:
+//!   the real capture is used). If a build refuses it anyway, the test's wrapper answers
+//!   with a canvas `captureStream()` track instead (same code path after the promise;
+//!   `window.__displayFallback` tells which happened, and the test prints it).
 //! - The browser's own "Stop sharing" button cannot be clicked headless: the test stops
 //!   the shared track and fires its `ended` event, which is what that button does.
 
