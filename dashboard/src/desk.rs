@@ -87,6 +87,8 @@ pub struct Desk {
     pub visitors_load: RwSignal<Load>,
     /// The page shown, as the address's hash says (see [`crate::route`]).
     pub page: RwSignal<Page>,
+    /// The call ringing for the agent or taken by them (see [`crate::call`]).
+    pub calls: crate::call::Calls,
     /// Tokens and timers; not reactive and not `Send` (they hold browser handles).
     pub(crate) session: StoredValue<SessionCell, LocalStorage>,
     pub(crate) socket: StoredValue<AgentSocket, LocalStorage>,
@@ -122,6 +124,7 @@ impl Desk {
             visitors: RwSignal::new(Vec::new()),
             visitors_load: RwSignal::new(Load::Loading),
             page: RwSignal::new(current_page()),
+            calls: crate::call::Calls::new(),
             session: StoredValue::new_local(SessionCell::default()),
             socket: StoredValue::new_local(AgentSocket::default()),
             inbox_reloading: StoredValue::new(false),
@@ -550,15 +553,15 @@ impl Desk {
             | ServerFrame::QueuePosition { .. } => {}
             // Shown in the transcript through the system message the server writes.
             ServerFrame::ConversationRated { .. } | ServerFrame::WaitTimedOut { .. } => {}
-            // Not shown yet: calls (the call UI is its own piece of work).
-            ServerFrame::CallStarted { .. }
+            // Calls: the ring, the agent's own call and its signaling.
+            frame @ (ServerFrame::CallStarted { .. }
             | ServerFrame::CallChanged { .. }
             | ServerFrame::CallQueued { .. }
             | ServerFrame::CallOffer { .. }
             | ServerFrame::CallAnswer { .. }
             | ServerFrame::CallCandidate { .. }
             | ServerFrame::CallMedia { .. }
-            | ServerFrame::CallScreenShare { .. } => {}
+            | ServerFrame::CallScreenShare { .. }) => self.calls.on_frame(self, frame),
         }
     }
 

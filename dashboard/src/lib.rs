@@ -12,11 +12,13 @@
 //! - [`desk`]: the reactive state and every action that changes it; [`actions`]: what an
 //!   agent does over the socket (take, close, transfer, tag, note, edit, state).
 //! - `alerts`: tone, browser notification and title count for new chats.
+//! - [`call`]: the agent's side of a call (ring, accept, peer connection, media controls).
 //! - [`views`]: the components, one file per part of the screen.
 
 pub mod actions;
 pub(crate) mod alerts;
 pub mod api;
+pub mod call;
 pub mod desk;
 pub mod model;
 pub mod route;

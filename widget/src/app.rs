@@ -5,6 +5,7 @@
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
 
+use livedesk_protocol::calls::CallKind;
 use livedesk_protocol::chat::{MessageBody, MessageBodyError};
 use livedesk_protocol::close_code;
 use livedesk_protocol::frames::{ConversationRef, VisitorFrame};
@@ -12,6 +13,8 @@ use livedesk_protocol::ids::ClientId;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{Document, KeyboardEvent, MessageEvent, Window};
 
+use crate::call::Calls;
+use crate::call_view::CallView;
 use crate::dom::{Listener, Timer};
 use crate::flows::Flow;
 use crate::host::{Host, HostMessage};
@@ -41,6 +44,8 @@ pub struct Widget {
     ready_posted: bool,
     /// What the loader said and what the server said, for the parts around the chat.
     pub(crate) flow: Flow,
+    /// The call panel and the call on it.
+    pub(crate) calls: Calls,
     _listeners: Vec<Listener>,
 }
 
@@ -70,6 +75,7 @@ pub fn boot() -> Result<(), JsValue> {
     apply_color(&doc, params.color.as_deref());
 
     let view = View::build(&doc, texts, &params)?;
+    let call_view = CallView::build(&doc, texts, &view.list)?;
     let widget = Rc::new_cyclic(|me: &Weak<RefCell<Widget>>| {
         RefCell::new(Widget {
             me: me.clone(),
@@ -86,6 +92,7 @@ pub fn boot() -> Result<(), JsValue> {
             attempts: 0,
             ready_posted: false,
             flow: Flow::default(),
+            calls: Calls::new(me, call_view, &window),
         })
     });
     widget.borrow_mut().start_session();
@@ -158,8 +165,16 @@ fn listeners(me: &Weak<RefCell<Widget>>, window: &Window, view: &View) -> Vec<Li
         Listener::new(&view.emoji_grid, "click", on(|w, e| w.on_emoji(&e))),
         Listener::new(&view.attach, "click", on(|w, _| w.view.file_input.click())),
         Listener::new(&view.file_input, "change", on(|w, _| w.on_file_chosen())),
-        Listener::new(&view.voice, "click", on(|w, _| w.request_call("voice"))),
-        Listener::new(&view.video, "click", on(|w, _| w.request_call("video"))),
+        Listener::new(
+            &view.voice,
+            "click",
+            on(|w, _| w.request_call(CallKind::Voice)),
+        ),
+        Listener::new(
+            &view.video,
+            "click",
+            on(|w, _| w.request_call(CallKind::Video)),
+        ),
         Listener::new(window, "visibilitychange", on(|w, _| w.mark_seen())),
     ]
 }
@@ -302,6 +317,18 @@ impl Widget {
             Incoming::AgentTyping { name, typing } => self.on_agent_typing(&name, typing),
             Incoming::Receipt { delivered, read } => self.view.receipts(delivered, read),
             Incoming::Done { cid } => self.on_done(cid),
+            Incoming::CallStarted { cid, call } => self.on_call_started(cid, call),
+            Incoming::CallChanged(call) => self.on_call_changed(call),
+            Incoming::CallQueued { call_id, position } => self.on_call_queued(call_id, position),
+            Incoming::CallSignal { call_id, signal } => self.on_call_signal(call_id, signal, &raw),
+            Incoming::CallMedia {
+                call_id,
+                audio_muted,
+                camera_off,
+            } => self.on_call_media(call_id, audio_muted, camera_off),
+            Incoming::CallScreenShare { call_id, sharing } => {
+                self.on_call_screen_share(call_id, sharing)
+            }
             Incoming::Pong | Incoming::Unknown => {}
         }
     }

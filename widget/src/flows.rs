@@ -328,10 +328,11 @@ impl Widget {
         }
     }
 
-    /// Calls are set up by the call signaling (issue 6); until then the button tells the
-    /// page, which may offer its own way to call.
-    pub(crate) fn request_call(&mut self, kind: &str) {
-        self.host.event("call:requested", JsValue::from_str(kind));
+    /// A call button: tells the page (`call:requested`) and calls (see [`crate::call`]).
+    pub(crate) fn request_call(&mut self, kind: livedesk_protocol::calls::CallKind) {
+        self.host
+            .event("call:requested", JsValue::from_str(kind.as_str()));
+        self.start_call(kind);
     }
 
     /// A keystroke in the composer: `typing: true` once, `false` after a pause.

@@ -20,14 +20,20 @@
 //! - [`panels`]: the DOM of the parts around the conversation (cards, forms, emoji).
 //! - [`config`]: the site's settings the loader passes on; [`rest`]: the REST calls;
 //!   [`upload`]: sharing an image or a PDF.
+//! - [`call`]: a voice or video call (its states from the server's `call_changed`);
+//!   [`call_view`]: the call panel; [`peer`]: the `RTCPeerConnection`, the microphone and
+//!   camera, and screen sharing by `replaceTrack`.
 
 pub mod app;
+pub mod call;
+pub mod call_view;
 pub mod config;
 pub mod dom;
 pub mod flows;
 pub mod host;
 pub mod panels;
 pub mod params;
+pub mod peer;
 pub mod rest;
 pub mod session;
 pub mod socket;

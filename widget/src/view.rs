@@ -287,6 +287,17 @@ impl View {
         }
     }
 
+    /// The first letter of the header's title (the agent's name once one answers), for the
+    /// call panel's avatar.
+    pub fn title_initial(&self) -> String {
+        let title = self.title.text_content().unwrap_or_default();
+        title
+            .chars()
+            .next()
+            .map(|c| c.to_uppercase().collect())
+            .unwrap_or_default()
+    }
+
     pub fn set_title(&self, text: &str) {
         self.title.set_text_content(Some(text));
     }

@@ -8,8 +8,9 @@
 //! frames serialized from the protocol types, so the two cannot drift apart unnoticed.
 //! Outgoing frames are the protocol types, serialized with serde_json.
 
+use livedesk_protocol::calls::{CallKind, CallState};
 use livedesk_protocol::frames::ConversationRef;
-use livedesk_protocol::ids::{ClientId, ConversationId, VisitorId};
+use livedesk_protocol::ids::{CallId, ClientId, ConversationId, VisitorId};
 use wasm_bindgen::JsValue;
 
 /// A JSON value as parsed by the browser (or by serde_json in tests).
@@ -91,9 +92,59 @@ pub enum Incoming {
     Done {
         cid: ClientId,
     },
+    /// `call_started`: the `call_start` with `cid` made this call.
+    CallStarted {
+        cid: ClientId,
+        call: CallInfo,
+    },
+    /// `call_changed`: the call rang, was answered, became active or ended.
+    CallChanged(CallInfo),
+    /// `call_queued`: the call waits for an agent at this place (1 = next).
+    CallQueued {
+        call_id: CallId,
+        position: u64,
+    },
+    /// `call_offer`, `call_answer` or `call_candidate` from the agent. The description or
+    /// candidate itself is taken from the parsed frame, and handed to the browser unchanged.
+    CallSignal {
+        call_id: CallId,
+        signal: Signal,
+    },
+    /// `call_media`: the agent's microphone or camera changed.
+    CallMedia {
+        call_id: CallId,
+        audio_muted: bool,
+        camera_off: bool,
+    },
+    /// `call_screen_share`: the agent started or stopped sharing the screen.
+    CallScreenShare {
+        call_id: CallId,
+        sharing: bool,
+    },
     Pong,
     /// A frame of a type the visitor socket does not use, or that could not be read.
     Unknown,
+}
+
+/// Which of the relayed WebRTC payloads a `CallSignal` carries.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Signal {
+    /// `description`, an offer or an answer.
+    Description,
+    /// `candidate`.
+    Candidate,
+}
+
+/// `calls::Call`, with what the widget shows of it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CallInfo {
+    pub id: CallId,
+    pub kind: CallKind,
+    pub state: CallState,
+    pub agent_name: Option<String>,
+    pub duration_secs: Option<u64>,
+    /// `answered`, `missed`, `rejected`, `cancelled` or `failed`, once it is over.
+    pub outcome: Option<String>,
 }
 
 /// `status::SiteStatus`, with the times as RFC 3339 text (the browser parses them).
@@ -197,6 +248,35 @@ fn read_incoming(frame: &impl Json) -> Option<Incoming> {
         "done" => Incoming::Done {
             cid: uuid(frame, "cid")?,
         },
+        "call_started" => Incoming::CallStarted {
+            cid: uuid(frame, "cid")?,
+            call: call(&frame.field("call")?)?,
+        },
+        "call_changed" => Incoming::CallChanged(call(&frame.field("call")?)?),
+        "call_queued" => Incoming::CallQueued {
+            call_id: uuid(frame, "call_id")?,
+            position: integer(frame, "position")?.max(0) as u64,
+        },
+        "call_offer" | "call_answer" => Incoming::CallSignal {
+            call_id: uuid(frame, "call_id")?,
+            signal: Signal::Description,
+        },
+        "call_candidate" => Incoming::CallSignal {
+            call_id: uuid(frame, "call_id")?,
+            signal: Signal::Candidate,
+        },
+        "call_media" => {
+            let media = frame.field("media")?;
+            Incoming::CallMedia {
+                call_id: uuid(frame, "call_id")?,
+                audio_muted: media.field("audio_muted")?.boolean()?,
+                camera_off: media.field("camera_off")?.boolean()?,
+            }
+        }
+        "call_screen_share" => Incoming::CallScreenShare {
+            call_id: uuid(frame, "call_id")?,
+            sharing: frame.field("sharing")?.boolean()?,
+        },
         "pong" => Incoming::Pong,
         _ => Incoming::Unknown,
     };
@@ -218,6 +298,17 @@ fn message(m: &impl Json) -> Option<ChatMessage> {
         client_id: m.field("client_id").and_then(|c| c.string()?.parse().ok()),
         author,
         body: text(m, "body")?,
+    })
+}
+
+fn call(c: &impl Json) -> Option<CallInfo> {
+    Some(CallInfo {
+        id: uuid(c, "id")?,
+        kind: CallKind::parse(&text(c, "kind")?)?,
+        state: CallState::parse(&text(c, "state")?)?,
+        agent_name: text(c, "agent_name"),
+        duration_secs: integer(c, "duration_secs").map(|d| d.max(0) as u64),
+        outcome: text(c, "outcome"),
     })
 }
 
@@ -519,6 +610,121 @@ mod tests {
             ),
             (ServerFrame::Done { cid }, Incoming::Done { cid }),
             (ServerFrame::Pong, Incoming::Pong),
+        ];
+        for (frame, expected) in cases {
+            assert_eq!(read(frame.clone()), expected, "{frame:?}");
+        }
+    }
+
+    #[test]
+    fn call_frames_read_as_the_protocol_writes_them() {
+        use livedesk_protocol::calls::{
+            Call, CallOutcome, IceCandidate, MediaState, SdpType, SessionDescription,
+        };
+        let call = Call {
+            id: CallId(id(7)),
+            conversation_id: ConversationId(id(2)),
+            visitor_id: VisitorId(id(5)),
+            agent_id: Some(AgentId(id(3))),
+            agent_name: Some("Ayşe".into()),
+            kind: CallKind::Video,
+            state: CallState::Ended,
+            started_at: OffsetDateTime::UNIX_EPOCH,
+            ring_deadline: None,
+            answered_at: Some(OffsetDateTime::UNIX_EPOCH),
+            ended_at: Some(OffsetDateTime::UNIX_EPOCH),
+            duration_secs: Some(125),
+            outcome: Some(CallOutcome::Answered),
+            ended_by: None,
+        };
+        let info = CallInfo {
+            id: CallId(id(7)),
+            kind: CallKind::Video,
+            state: CallState::Ended,
+            agent_name: Some("Ayşe".into()),
+            duration_secs: Some(125),
+            outcome: Some("answered".into()),
+        };
+        let call_id = CallId(id(7));
+        let cases = [
+            (
+                ServerFrame::CallStarted {
+                    cid: ClientId(id(9)),
+                    call: call.clone(),
+                },
+                Incoming::CallStarted {
+                    cid: ClientId(id(9)),
+                    call: info.clone(),
+                },
+            ),
+            (
+                ServerFrame::CallChanged { call },
+                Incoming::CallChanged(info),
+            ),
+            (
+                ServerFrame::CallQueued {
+                    call_id,
+                    position: 2,
+                },
+                Incoming::CallQueued {
+                    call_id,
+                    position: 2,
+                },
+            ),
+            (
+                ServerFrame::CallAnswer {
+                    call_id,
+                    description: SessionDescription {
+                        kind: SdpType::Answer,
+                        sdp: "v=0".into(),
+                    },
+                },
+                Incoming::CallSignal {
+                    call_id,
+                    signal: Signal::Description,
+                },
+            ),
+            (
+                ServerFrame::CallCandidate {
+                    call_id,
+                    candidate: IceCandidate {
+                        candidate: "candidate:1 1 udp 1 192.0.2.7 5000 typ host".into(),
+                        sdp_mid: None,
+                        sdp_mline_index: None,
+                        username_fragment: None,
+                    },
+                },
+                Incoming::CallSignal {
+                    call_id,
+                    signal: Signal::Candidate,
+                },
+            ),
+            (
+                ServerFrame::CallMedia {
+                    call_id,
+                    from: Party::Agents,
+                    media: MediaState {
+                        audio_muted: true,
+                        camera_off: false,
+                    },
+                },
+                Incoming::CallMedia {
+                    call_id,
+                    audio_muted: true,
+                    camera_off: false,
+                },
+            ),
+            (
+                ServerFrame::CallScreenShare {
+                    call_id,
+                    from: Party::Agents,
+                    sharing: true,
+                },
+                Incoming::CallScreenShare {
+                    call_id,
+                    sharing: true,
+                },
+            ),
         ];
         for (frame, expected) in cases {
             assert_eq!(read(frame.clone()), expected, "{frame:?}");

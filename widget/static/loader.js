@@ -233,7 +233,7 @@ iframe{display:block;width:100%;height:100%;border:0}
   Object.defineProperty(api, '_p', { value: x });
   w.Livedesk = api;
 
-  const hooks = { onReady: 'ready', onOpen: 'open', onClose: 'close', onMessageSent: 'message:sent', onMessageReceived: 'message:received', onChatStarted: 'chat:started', onChatEnded: 'chat:ended', onCallStarted: 'call:started' };
+  const hooks = { onReady: 'ready', onOpen: 'open', onClose: 'close', onMessageSent: 'message:sent', onMessageReceived: 'message:received', onChatStarted: 'chat:started', onChatEnded: 'chat:ended', onCallStarted: 'call:started', onCallEnded: 'call:ended' };
   const names = Object.keys(hooks);
   for (let i = 0; i < names.length; i++) api.on(hooks[names[i]], cfg[names[i]]);
 

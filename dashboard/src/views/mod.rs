@@ -8,6 +8,7 @@
 mod actions_bar;
 mod admin;
 mod app;
+mod call;
 mod composer;
 mod conversation;
 mod files;

@@ -1,6 +1,7 @@
 use leptos::prelude::*;
 
 use super::admin::SettingsPage;
+use super::call::CallPanel;
 use super::conversation::ConversationPane;
 use super::header::{ConnectionBanner, Header, NoticeToast};
 use super::inbox::InboxPane;
@@ -38,6 +39,7 @@ pub fn Workspace() -> impl IntoView {
         <div class="ld-app">
             <Header/>
             <ConnectionBanner/>
+            <CallPanel/>
             <div class="ld-body">
                 <Nav page=Signal::derive(page)/>
                 <main class="ld-page" data-ld="page" data-page=move || page().hash()>{body}</main>

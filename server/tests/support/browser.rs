@@ -68,6 +68,22 @@ impl Driver {
             .await
     }
 
+    /// A browser with fake camera, microphone and screen, which grants every media
+    /// permission without asking (for calls).
+    pub async fn media_browser(&self) -> (Client, tempdir::Dir) {
+        self.browser_with(
+            1280,
+            900,
+            &[
+                "--use-fake-ui-for-media-stream",
+                "--use-fake-device-for-media-stream",
+                "--auto-select-desktop-capture-source=Entire screen",
+                "--autoplay-policy=no-user-gesture-required",
+            ],
+        )
+        .await
+    }
+
     async fn browser_with(
         &self,
         width: u32,
