@@ -22,8 +22,8 @@ use web_sys::{MediaStream, MediaStreamTrack, Window};
 use crate::app::Widget;
 use crate::call_view::CallView;
 use crate::dom::{Listener, Timer};
-use crate::peer::{self, Peer, PeerEvent};
 use crate::wire::{CallInfo, Json, Signal};
+use livedesk_webcall::{self as peer, Peer, PeerEvent};
 
 pub const ICE_PATH: &str = "/api/v1/calls/ice-servers";
 

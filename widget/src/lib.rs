@@ -21,8 +21,8 @@
 //! - [`config`]: the site's settings the loader passes on; [`rest`]: the REST calls;
 //!   [`upload`]: sharing an image or a PDF.
 //! - [`call`]: a voice or video call (its states from the server's `call_changed`);
-//!   [`call_view`]: the call panel; [`peer`]: the `RTCPeerConnection`, the microphone and
-//!   camera, and screen sharing by `replaceTrack`.
+//!   [`call_view`]: the call panel; the `RTCPeerConnection`, the microphone and camera,
+//!   and screen sharing by `replaceTrack` are `livedesk-webcall`, shared with the dashboard.
 
 pub mod app;
 pub mod call;
@@ -33,7 +33,6 @@ pub mod flows;
 pub mod host;
 pub mod panels;
 pub mod params;
-pub mod peer;
 pub mod rest;
 pub mod session;
 pub mod socket;

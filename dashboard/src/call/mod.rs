@@ -5,8 +5,6 @@
 //! (`views/call.rs`). A refused microphone or camera after the accept ends the call with
 //! `call_failed` and says why.
 
-pub mod peer;
-
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use livedesk_protocol::calls::{
@@ -20,7 +18,7 @@ use wasm_bindgen_futures::JsFuture;
 use web_sys::{MediaStream, RtcIceCandidateInit, RtcSessionDescriptionInit};
 
 use crate::desk::Desk;
-use peer::{Peer, PeerEvent};
+use livedesk_webcall::{self as peer, Peer, PeerEvent};
 
 const ICE_PATH: &str = "/api/v1/calls/ice-servers";
 pub const MEDIA_BLOCKED: &str = "Your microphone or camera is blocked or missing: allow it in the browser, then take the next call.";

@@ -3,8 +3,8 @@
 //! renegotiation). It knows nothing of frames: what must reach the other side comes out as
 //! a [`PeerEvent`], and the caller turns it into its socket's frame.
 //!
-//! The dashboard has the same module (`dashboard/src/call/peer.rs`): the two crates share
-//! no browser code, and each keeps its own listeners.
+//! Shared by the widget and the dashboard, whose calls differ only in who offers and in
+//! their panels.
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -17,7 +17,7 @@ use web_sys::{
     RtcPeerConnectionIceEvent, RtcRtpSender, RtcSessionDescriptionInit, RtcTrackEvent,
 };
 
-use crate::dom::Listener;
+use wasm_bindgen::closure::Closure;
 
 /// Microphone with echo cancellation and noise suppression; with video, the camera at
 /// 720p and 30 frames a second when it can.
@@ -65,7 +65,7 @@ pub async fn user_media(video: bool) -> Result<MediaStream, JsValue> {
     JsFuture::from(promise).await?.dyn_into()
 }
 
-/// The screen, a window or a tab, as the visitor picks it.
+/// The screen, a window or a tab, as the person sharing picks it.
 pub async fn display_media() -> Result<MediaStreamTrack, JsValue> {
     let devices = web_sys::window()
         .ok_or(JsValue::NULL)?
@@ -308,4 +308,35 @@ fn local_description(pc: &RtcPeerConnection) -> Option<SessionDescription> {
         kind,
         sdp: description.sdp(),
     })
+}
+
+/// An event listener, registered until dropped (so the peer owns its closures).
+struct Listener {
+    target: web_sys::EventTarget,
+    kind: &'static str,
+    closure: Closure<dyn FnMut(Event)>,
+}
+
+impl Listener {
+    fn new(
+        target: &web_sys::EventTarget,
+        kind: &'static str,
+        handler: impl FnMut(Event) + 'static,
+    ) -> Self {
+        let closure = Closure::<dyn FnMut(Event)>::new(handler);
+        let _ = target.add_event_listener_with_callback(kind, closure.as_ref().unchecked_ref());
+        Self {
+            target: target.clone(),
+            kind,
+            closure,
+        }
+    }
+}
+
+impl Drop for Listener {
+    fn drop(&mut self) {
+        let _ = self
+            .target
+            .remove_event_listener_with_callback(self.kind, self.closure.as_ref().unchecked_ref());
+    }
 }
