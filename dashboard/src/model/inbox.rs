@@ -293,31 +293,31 @@ mod tests {
         let (a, b, c) = (summary(1, 10), summary(2, 20), summary(3, 5));
         let mut rows = Vec::new();
         merge_fetched(&mut rows, vec![a.clone(), b.clone(), c.clone()], None);
-        let ids = |view| {
-            view_rows(&rows, view, Some(me))
+        let ids = |rows: &[InboxRow], view| {
+            view_rows(rows, view, Some(me))
                 .iter()
                 .map(|r| r.summary.id)
                 .collect::<Vec<_>>()
         };
         assert_eq!(
-            ids(InboxView::Queue),
+            ids(&rows, InboxView::Queue),
             [c.id, a.id, b.id],
             "longest waiting first"
         );
 
         assert!(change(&mut rows, a.id, Change::Assigned(me)));
         assert!(change(&mut rows, b.id, Change::Assigned(colleague)));
-        assert_eq!(ids(InboxView::Mine), [a.id]);
-        assert_eq!(ids(InboxView::Queue), [c.id]);
-        assert_eq!(ids(InboxView::Open).len(), 3);
+        assert_eq!(ids(&rows, InboxView::Mine), [a.id]);
+        assert_eq!(ids(&rows, InboxView::Queue), [c.id]);
+        assert_eq!(ids(&rows, InboxView::Open).len(), 3);
 
         assert!(change(&mut rows, b.id, Change::Returned));
-        assert_eq!(ids(InboxView::Queue), [c.id, b.id]);
+        assert_eq!(ids(&rows, InboxView::Queue), [c.id, b.id]);
 
         let at = OffsetDateTime::UNIX_EPOCH;
         assert!(change(&mut rows, a.id, Change::Closed(at)));
-        assert_eq!(ids(InboxView::Mine), []);
-        assert_eq!(ids(InboxView::Closed), [a.id]);
+        assert_eq!(ids(&rows, InboxView::Mine), []);
+        assert_eq!(ids(&rows, InboxView::Closed), [a.id]);
 
         assert!(
             !change(&mut rows, summary(7, 1).id, Change::Returned),
