@@ -170,10 +170,10 @@ fn serve(mut stream: TcpStream, result: &Mutex<Option<f64>>, dir: &Path) {
         }
     }
     let path = line.split_whitespace().nth(1).unwrap_or("/").to_owned();
-    if let Some(ms) = path.strip_prefix("/result?ms=") {
-        if let Ok(mut result) = result.lock() {
-            *result = ms.parse().ok();
-        }
+    if let Some(ms) = path.strip_prefix("/result?ms=")
+        && let Ok(mut result) = result.lock()
+    {
+        *result = ms.parse().ok();
     }
     let bare = path.split('?').next().unwrap_or("/");
     let (status, kind, bytes) = match bare {

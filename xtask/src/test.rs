@@ -7,7 +7,7 @@
 
 use crate::paths::{self, which};
 use crate::pg_server::PgServer;
-use crate::process::{signal, status, stop_requested};
+use crate::process::{signal, stop_requested};
 use crate::{setup, web};
 use anyhow::{Context, Result};
 use std::fs;
