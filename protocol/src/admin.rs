@@ -132,7 +132,10 @@ pub enum CannedResponseError {
         "a shortcut is a slash and 1 to {MAX_SHORTCUT_CHARS} letters, digits, '-' or '_', such as /thanks"
     )]
     Shortcut,
-    #[error("the text must have 1 to {} characters", crate::chat::MAX_MESSAGE_CHARS)]
+    #[error(
+        "the text must have 1 to {} characters",
+        crate::chat::MAX_MESSAGE_CHARS
+    )]
     Body,
 }
 
@@ -287,7 +290,8 @@ pub enum PreChatField {
 }
 
 impl PreChatField {
-    pub const ALL: [PreChatField; 3] = [PreChatField::Name, PreChatField::Email, PreChatField::Phone];
+    pub const ALL: [PreChatField; 3] =
+        [PreChatField::Name, PreChatField::Email, PreChatField::Phone];
 
     pub fn label(self) -> &'static str {
         match self {
@@ -377,14 +381,17 @@ impl WidgetSettings {
             Some(_) => return Err(WidgetSettingsError::Position),
             None => None,
         };
-        let welcome_message =
-            limited(self.welcome_message, MAX_WELCOME_CHARS).map_err(|()| WidgetSettingsError::Welcome)?;
+        let welcome_message = limited(self.welcome_message, MAX_WELCOME_CHARS)
+            .map_err(|()| WidgetSettingsError::Welcome)?;
         let placeholder_text = limited(self.placeholder_text, MAX_WIDGET_TEXT_CHARS)
             .map_err(|()| WidgetSettingsError::Text("placeholder"))?;
         let agent_name = limited(self.agent_name, MAX_WIDGET_TEXT_CHARS)
             .map_err(|()| WidgetSettingsError::Text("agent name"))?;
         if let Some(pre_chat) = &self.pre_chat
-            && pre_chat.required.iter().any(|f| !pre_chat.fields.contains(f))
+            && pre_chat
+                .required
+                .iter()
+                .any(|f| !pre_chat.fields.contains(f))
         {
             return Err(WidgetSettingsError::RequiredNotAsked);
         }
@@ -395,7 +402,8 @@ impl WidgetSettings {
                 if t.scroll_percentage.is_some_and(|s| !(1..=100).contains(&s)) {
                     return Err(WidgetSettingsError::Scroll);
                 }
-                let secs_ok = |s: Option<u32>| s.is_none_or(|s| (1..=MAX_TRIGGER_SECS).contains(&s));
+                let secs_ok =
+                    |s: Option<u32>| s.is_none_or(|s| (1..=MAX_TRIGGER_SECS).contains(&s));
                 if !secs_ok(t.time_on_page) || !secs_ok(t.idle) {
                     return Err(WidgetSettingsError::Seconds);
                 }
@@ -519,14 +527,35 @@ mod tests {
     fn new_agents_are_checked() {
         let good = agent(" ada@example.com ", " Ada ", Role::Agent, "0123456789");
         let parsed = good.parse().unwrap();
-        assert_eq!((parsed.email.as_str(), parsed.name.as_str()), ("ada@example.com", "Ada"));
+        assert_eq!(
+            (parsed.email.as_str(), parsed.name.as_str()),
+            ("ada@example.com", "Ada")
+        );
         let cases = [
-            (agent("ada", "Ada", Role::Agent, "0123456789"), AgentInputError::Email),
-            (agent("@example.com", "Ada", Role::Agent, "0123456789"), AgentInputError::Email),
-            (agent("a b@example.com", "Ada", Role::Agent, "0123456789"), AgentInputError::Email),
-            (agent("ada@example.com", " ", Role::Agent, "0123456789"), AgentInputError::Name),
-            (agent("ada@example.com", "Ada", Role::Superadmin, "0123456789"), AgentInputError::Role),
-            (agent("ada@example.com", "Ada", Role::Admin, "short"), AgentInputError::Password),
+            (
+                agent("ada", "Ada", Role::Agent, "0123456789"),
+                AgentInputError::Email,
+            ),
+            (
+                agent("@example.com", "Ada", Role::Agent, "0123456789"),
+                AgentInputError::Email,
+            ),
+            (
+                agent("a b@example.com", "Ada", Role::Agent, "0123456789"),
+                AgentInputError::Email,
+            ),
+            (
+                agent("ada@example.com", " ", Role::Agent, "0123456789"),
+                AgentInputError::Name,
+            ),
+            (
+                agent("ada@example.com", "Ada", Role::Superadmin, "0123456789"),
+                AgentInputError::Role,
+            ),
+            (
+                agent("ada@example.com", "Ada", Role::Admin, "short"),
+                AgentInputError::Password,
+            ),
         ];
         for (input, expected) in cases {
             assert_eq!(input.clone().parse(), Err(expected), "{input:?}");
@@ -541,9 +570,22 @@ mod tests {
         };
         assert_eq!(input("/Thanks").parse().unwrap().shortcut, "/thanks");
         assert_eq!(input("thanks").parse().unwrap().shortcut, "/thanks");
-        assert_eq!(input("/price-list_2").parse().unwrap().shortcut, "/price-list_2");
-        for bad in ["", "/", "/two words", "/çok", &format!("/{}", "a".repeat(33))] {
-            assert_eq!(input(bad).parse(), Err(CannedResponseError::Shortcut), "{bad:?}");
+        assert_eq!(
+            input("/price-list_2").parse().unwrap().shortcut,
+            "/price-list_2"
+        );
+        for bad in [
+            "",
+            "/",
+            "/two words",
+            "/çok",
+            &format!("/{}", "a".repeat(33)),
+        ] {
+            assert_eq!(
+                input(bad).parse(),
+                Err(CannedResponseError::Shortcut),
+                "{bad:?}"
+            );
         }
         let blank = CannedResponseInput {
             shortcut: "/x".into(),
@@ -559,7 +601,10 @@ mod tests {
             color: c.map(str::to_owned),
         };
         let parsed = tag(Some("#0F766E")).parse().unwrap();
-        assert_eq!((parsed.name.as_str(), parsed.color.as_deref()), ("billing", Some("#0f766e")));
+        assert_eq!(
+            (parsed.name.as_str(), parsed.color.as_deref()),
+            ("billing", Some("#0f766e"))
+        );
         assert_eq!(tag(Some("")).parse().unwrap().color, None);
         assert_eq!(tag(Some("red")).parse(), Err(SiteTagError::Color));
         assert_eq!(tag(Some("#fff")).parse(), Err(SiteTagError::Color));
@@ -594,11 +639,32 @@ mod tests {
     #[test]
     fn widget_settings_out_of_range_are_refused() {
         let bad = [
-            (WidgetSettings { lang: Some("de".into()), ..Default::default() }, WidgetSettingsError::Lang),
-            (WidgetSettings { primary_color: Some("blue".into()), ..Default::default() }, WidgetSettingsError::Color),
-            (WidgetSettings { position: Some("top".into()), ..Default::default() }, WidgetSettingsError::Position),
             (
-                WidgetSettings { welcome_message: Some("a".repeat(501)), ..Default::default() },
+                WidgetSettings {
+                    lang: Some("de".into()),
+                    ..Default::default()
+                },
+                WidgetSettingsError::Lang,
+            ),
+            (
+                WidgetSettings {
+                    primary_color: Some("blue".into()),
+                    ..Default::default()
+                },
+                WidgetSettingsError::Color,
+            ),
+            (
+                WidgetSettings {
+                    position: Some("top".into()),
+                    ..Default::default()
+                },
+                WidgetSettingsError::Position,
+            ),
+            (
+                WidgetSettings {
+                    welcome_message: Some("a".repeat(501)),
+                    ..Default::default()
+                },
                 WidgetSettingsError::Welcome,
             ),
             (
@@ -617,7 +683,10 @@ mod tests {
                     proactive_chat: Some(ProactiveChat {
                         enabled: true,
                         message: None,
-                        triggers: ProactiveTriggers { scroll_percentage: Some(0), ..Default::default() },
+                        triggers: ProactiveTriggers {
+                            scroll_percentage: Some(0),
+                            ..Default::default()
+                        },
                     }),
                     ..Default::default()
                 },

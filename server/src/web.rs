@@ -38,7 +38,10 @@ struct PreviewParams {
 /// A plain sample page with the embed snippet for `config`: the admin console shows it in
 /// an iframe as the live preview of the launcher. Settings that do not validate are
 /// previewed as the defaults; the site key only goes into the snippet.
-async fn preview(State(state): State<AppState>, Query(params): Query<PreviewParams>) -> Html<String> {
+async fn preview(
+    State(state): State<AppState>,
+    Query(params): Query<PreviewParams>,
+) -> Html<String> {
     let settings = serde_json::from_str::<WidgetSettings>(&params.config)
         .ok()
         .and_then(|s| s.parse().ok())

@@ -11,7 +11,11 @@ use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 
 /// Creates an account of `site` that can sign in at once with the request's password.
-pub async fn insert(state: &AppState, site: SiteId, request: NewAgentRequest) -> AppResult<SiteAgent> {
+pub async fn insert(
+    state: &AppState,
+    site: SiteId,
+    request: NewAgentRequest,
+) -> AppResult<SiteAgent> {
     let request = request.parse()?;
     let secret = request.password.clone();
     let hash = tokio::task::spawn_blocking(move || password::hash(&secret))

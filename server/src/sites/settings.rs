@@ -29,7 +29,10 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/site/status", get(current_status))
 }
 
-async fn settings(State(state): State<AppState>, admin: CurrentAgent) -> AppResult<Json<SiteSettings>> {
+async fn settings(
+    State(state): State<AppState>,
+    admin: CurrentAgent,
+) -> AppResult<Json<SiteSettings>> {
     let site = admin.admin_site()?;
     let row = sqlx::query!(
         "SELECT id, name, site_key, allowed_origins, widget_settings FROM sites WHERE id = $1",

@@ -64,7 +64,10 @@ async fn one(state: &AppState, site: SiteId) -> AppResult<SiteSummary> {
         .ok_or_else(|| AppError::not_found("site"))
 }
 
-async fn list(State(state): State<AppState>, who: CurrentAgent) -> AppResult<Json<Vec<SiteSummary>>> {
+async fn list(
+    State(state): State<AppState>,
+    who: CurrentAgent,
+) -> AppResult<Json<Vec<SiteSummary>>> {
     who.superadmin()?;
     Ok(Json(summaries(&state, None).await?))
 }

@@ -24,7 +24,12 @@ pub fn AgentsPage() -> impl IntoView {
     let editor_feedback = RwSignal::new(Feedback::Idle);
     let reload = move || {
         fetch(desk, "/api/v1/site/agents", agents, load);
-        fetch(desk, "/api/v1/site/departments", departments, departments_load);
+        fetch(
+            desk,
+            "/api/v1/site/departments",
+            departments,
+            departments_load,
+        );
     };
     reload();
     let me = move || desk.agent.with(|a| a.as_ref().map(|a| a.id));
@@ -172,7 +177,8 @@ fn NewAgentForm(agents: RwSignal<Vec<SiteAgent>>) -> impl IntoView {
         }
         feedback.set(Feedback::Saving);
         spawn_local(async move {
-            let result = send::<_, SiteAgent>(desk, "POST", "/api/v1/site/agents".into(), request).await;
+            let result =
+                send::<_, SiteAgent>(desk, "POST", "/api/v1/site/agents".into(), request).await;
             match result {
                 Ok(created) => {
                     feedback.try_set(Feedback::Done(format!(
@@ -233,7 +239,13 @@ fn AgentEditor(
     let id = agent.id;
     let name = RwSignal::new(agent.name.clone());
     let role = RwSignal::new(agent.role);
-    let department = RwSignal::new(agent.routing.department_id.map(|d| d.to_string()).unwrap_or_default());
+    let department = RwSignal::new(
+        agent
+            .routing
+            .department_id
+            .map(|d| d.to_string())
+            .unwrap_or_default(),
+    );
     let skills = RwSignal::new(agent.routing.skills.join(", "));
     let languages = RwSignal::new(agent.routing.languages.join(", "));
     let max_chats = RwSignal::new(agent.routing.max_chats.to_string());
@@ -245,7 +257,9 @@ fn AgentEditor(
             max_chats.get_untracked().trim().parse::<u32>(),
             priority.get_untracked().trim().parse::<u8>(),
         ) else {
-            feedback.set(Feedback::Failed("Max chats and priority level must be whole numbers.".into()));
+            feedback.set(Feedback::Failed(
+                "Max chats and priority level must be whole numbers.".into(),
+            ));
             return;
         };
         let routing = AgentRouting {
@@ -266,9 +280,19 @@ fn AgentEditor(
         };
         feedback.set(Feedback::Saving);
         spawn_local(async move {
-            let who = send::<_, SiteAgent>(desk, "PUT", format!("/api/v1/site/agents/{id}"), update).await;
+            let who =
+                send::<_, SiteAgent>(desk, "PUT", format!("/api/v1/site/agents/{id}"), update)
+                    .await;
             let result = match who {
-                Ok(_) => send::<_, AgentRouting>(desk, "PUT", format!("/api/v1/site/agents/{id}/routing"), routing).await,
+                Ok(_) => {
+                    send::<_, AgentRouting>(
+                        desk,
+                        "PUT",
+                        format!("/api/v1/site/agents/{id}/routing"),
+                        routing,
+                    )
+                    .await
+                }
                 Err(failure) => Err(failure),
             };
             feedback.try_set(Feedback::from_result(&result, "Saved"));

@@ -89,7 +89,12 @@ pub fn CannedPicker(
     let highlight = highlight.unwrap_or_else(|| RwSignal::new(0));
     let shown = move || {
         let typed = text.get();
-        responses.with(|all| matching(all, &typed).into_iter().cloned().collect::<Vec<_>>())
+        responses.with(|all| {
+            matching(all, &typed)
+                .into_iter()
+                .cloned()
+                .collect::<Vec<_>>()
+        })
     };
     move || {
         let list = shown();
@@ -142,7 +147,12 @@ mod tests {
     #[test]
     fn only_a_shortcut_being_typed_lists_responses() {
         let all = [canned("/hello"), canned("/thanks"), canned("/thanks-long")];
-        let shortcuts = |text: &str| matching(&all, text).iter().map(|r| r.shortcut.clone()).collect::<Vec<_>>();
+        let shortcuts = |text: &str| {
+            matching(&all, text)
+                .iter()
+                .map(|r| r.shortcut.clone())
+                .collect::<Vec<_>>()
+        };
         assert_eq!(shortcuts("/tha"), vec!["/thanks", "/thanks-long"]);
         assert_eq!(shortcuts("/THANKS-"), vec!["/thanks-long"]);
         assert_eq!(shortcuts("/"), vec!["/hello", "/thanks", "/thanks-long"]);

@@ -71,11 +71,24 @@ fn CannedCard(canned: CannedResponse, list: RwSignal<Vec<CannedResponse>>) -> im
 
 /// The form to add a canned response, or (with `existing`) to change one.
 #[component]
-fn CannedForm(list: RwSignal<Vec<CannedResponse>>, existing: Option<CannedResponse>) -> impl IntoView {
+fn CannedForm(
+    list: RwSignal<Vec<CannedResponse>>,
+    existing: Option<CannedResponse>,
+) -> impl IntoView {
     let desk = expect_context::<Desk>();
     let id: Option<CannedResponseId> = existing.as_ref().map(|c| c.id);
-    let shortcut = RwSignal::new(existing.as_ref().map(|c| c.shortcut.clone()).unwrap_or_default());
-    let body = RwSignal::new(existing.as_ref().map(|c| c.body.clone()).unwrap_or_default());
+    let shortcut = RwSignal::new(
+        existing
+            .as_ref()
+            .map(|c| c.shortcut.clone())
+            .unwrap_or_default(),
+    );
+    let body = RwSignal::new(
+        existing
+            .as_ref()
+            .map(|c| c.body.clone())
+            .unwrap_or_default(),
+    );
     let feedback = RwSignal::new(Feedback::Idle);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -84,14 +97,32 @@ fn CannedForm(list: RwSignal<Vec<CannedResponse>>, existing: Option<CannedRespon
             body: body.get_untracked(),
         };
         if let Err(error) = input.clone().parse() {
-            feedback.set(Feedback::Failed(super::agents::capitalised(&error.to_string())));
+            feedback.set(Feedback::Failed(super::agents::capitalised(
+                &error.to_string(),
+            )));
             return;
         }
         feedback.set(Feedback::Saving);
         spawn_local(async move {
             let result = match id {
-                Some(id) => send::<_, CannedResponse>(desk, "PUT", format!("/api/v1/site/canned-responses/{id}"), input).await,
-                None => send::<_, CannedResponse>(desk, "POST", "/api/v1/site/canned-responses".into(), input).await,
+                Some(id) => {
+                    send::<_, CannedResponse>(
+                        desk,
+                        "PUT",
+                        format!("/api/v1/site/canned-responses/{id}"),
+                        input,
+                    )
+                    .await
+                }
+                None => {
+                    send::<_, CannedResponse>(
+                        desk,
+                        "POST",
+                        "/api/v1/site/canned-responses".into(),
+                        input,
+                    )
+                    .await
+                }
             };
             feedback.try_set(Feedback::from_result(&result, "Saved"));
             if let Ok(saved) = result {

@@ -75,7 +75,12 @@ fn DepartmentCard(department: Department, list: RwSignal<Vec<Department>>) -> im
 fn DepartmentForm(list: RwSignal<Vec<Department>>, existing: Option<Department>) -> impl IntoView {
     let desk = expect_context::<Desk>();
     let id: Option<DepartmentId> = existing.as_ref().map(|d| d.id);
-    let name = RwSignal::new(existing.as_ref().map(|d| d.name.clone()).unwrap_or_default());
+    let name = RwSignal::new(
+        existing
+            .as_ref()
+            .map(|d| d.name.clone())
+            .unwrap_or_default(),
+    );
     let urgent = RwSignal::new(existing.as_ref().is_some_and(|d| d.urgent));
     let strategy = RwSignal::new(existing.as_ref().and_then(|d| d.strategy));
     let feedback = RwSignal::new(Feedback::Idle);
@@ -87,14 +92,27 @@ fn DepartmentForm(list: RwSignal<Vec<Department>>, existing: Option<Department>)
             strategy: strategy.get_untracked(),
         };
         if let Err(error) = input.clone().parse() {
-            feedback.set(Feedback::Failed(super::agents::capitalised(&error.to_string())));
+            feedback.set(Feedback::Failed(super::agents::capitalised(
+                &error.to_string(),
+            )));
             return;
         }
         feedback.set(Feedback::Saving);
         spawn_local(async move {
             let result = match id {
-                Some(id) => send::<_, Department>(desk, "PUT", format!("/api/v1/site/departments/{id}"), input).await,
-                None => send::<_, Department>(desk, "POST", "/api/v1/site/departments".into(), input).await,
+                Some(id) => {
+                    send::<_, Department>(
+                        desk,
+                        "PUT",
+                        format!("/api/v1/site/departments/{id}"),
+                        input,
+                    )
+                    .await
+                }
+                None => {
+                    send::<_, Department>(desk, "POST", "/api/v1/site/departments".into(), input)
+                        .await
+                }
             };
             feedback.try_set(Feedback::from_result(&result, "Saved"));
             if let Ok(saved) = result {

@@ -99,7 +99,9 @@ fn parse_breaks(text: &str) -> Result<Vec<BreakSpan>, String> {
     let mut breaks = Vec::new();
     for line in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
         let (range, days) = line.split_once(' ').unwrap_or((line, ""));
-        let span = parse_spans(range)?.pop().ok_or_else(|| format!("\"{line}\" has no time range"))?;
+        let span = parse_spans(range)?
+            .pop()
+            .ok_or_else(|| format!("\"{line}\" has no time range"))?;
         let days: Vec<String> = days
             .split([' ', ','])
             .filter(|d| !d.is_empty())
@@ -131,11 +133,14 @@ fn parse_holidays(text: &str) -> Result<Vec<HolidayDay>, String> {
         .map(str::trim)
         .filter(|l| !l.is_empty())
         .map(|line| {
-            let (date, rest) = line
-                .split_once(' ')
-                .ok_or_else(|| format!("\"{line}\" needs a date and a name: 2026-12-31 New Year's Eve"))?;
+            let (date, rest) = line.split_once(' ').ok_or_else(|| {
+                format!("\"{line}\" needs a date and a name: 2026-12-31 New Year's Eve")
+            })?;
             let (name, message) = match rest.split_once('|') {
-                Some((name, message)) => (name.trim(), Some(message.trim().to_owned()).filter(|m| !m.is_empty())),
+                Some((name, message)) => (
+                    name.trim(),
+                    Some(message.trim().to_owned()).filter(|m| !m.is_empty()),
+                ),
                 None => (rest.trim(), None),
             };
             Ok(HolidayDay {
@@ -230,7 +235,8 @@ fn StatusView(status: SiteStatus) -> impl IntoView {
 
 fn browser_time_zone() -> String {
     js_sys::Reflect::get(
-        &js_sys::Intl::DateTimeFormat::new(&js_sys::Array::new(), &js_sys::Object::new()).resolved_options(),
+        &js_sys::Intl::DateTimeFormat::new(&js_sys::Array::new(), &js_sys::Object::new())
+            .resolved_options(),
         &"timeZone".into(),
     )
     .ok()
@@ -247,11 +253,21 @@ fn HoursForm(stored: Option<HoursConfig>, saved: Callback<()>) -> impl IntoView 
         ..Default::default()
     });
     let time_zone = RwSignal::new(config.time_zone.clone());
-    let days = DAYS.map(|(key, _)| RwSignal::new(spans_text(config.weekly.get(key).map_or(&[][..], Vec::as_slice))));
+    let days = DAYS.map(|(key, _)| {
+        RwSignal::new(spans_text(
+            config.weekly.get(key).map_or(&[][..], Vec::as_slice),
+        ))
+    });
     let breaks = RwSignal::new(breaks_text(&config.breaks));
     let holidays = RwSignal::new(holidays_text(&config.holidays));
     let emergency_on = RwSignal::new(config.emergency.is_some());
-    let emergency_message = RwSignal::new(config.emergency.as_ref().map(|e| e.message.clone()).unwrap_or_default());
+    let emergency_message = RwSignal::new(
+        config
+            .emergency
+            .as_ref()
+            .map(|e| e.message.clone())
+            .unwrap_or_default(),
+    );
     let emergency_until = config.emergency.as_ref().and_then(|e| e.until.clone());
     let feedback = RwSignal::new(Feedback::Idle);
 
@@ -272,7 +288,8 @@ fn HoursForm(stored: Option<HoursConfig>, saved: Callback<()>) -> impl IntoView 
             time_zone: time_zone.get_untracked().trim().to_owned(),
             weekly,
             breaks: parse_breaks(&breaks.get_untracked()).map_err(|e| format!("Breaks: {e}"))?,
-            holidays: parse_holidays(&holidays.get_untracked()).map_err(|e| format!("Holidays: {e}"))?,
+            holidays: parse_holidays(&holidays.get_untracked())
+                .map_err(|e| format!("Holidays: {e}"))?,
             emergency,
         }))
     };
@@ -289,7 +306,10 @@ fn HoursForm(stored: Option<HoursConfig>, saved: Callback<()>) -> impl IntoView 
         spawn_local(async move {
             let result = session::authorized(desk, |token| {
                 let body = body.clone();
-                async move { crate::api::call(&token, "PUT", "/api/v1/site/business-hours", Some(&body)).await }
+                async move {
+                    crate::api::call(&token, "PUT", "/api/v1/site/business-hours", Some(&body))
+                        .await
+                }
             })
             .await;
             feedback.try_set(Feedback::from_result(&result, "Saved"));
@@ -358,7 +378,10 @@ mod tests {
         let breaks = parse_breaks("12:00-13:00\n15:00-15:15 monday friday").unwrap();
         assert_eq!(breaks[0].days, None);
         assert_eq!(breaks[1].days, Some(vec!["monday".into(), "friday".into()]));
-        assert_eq!(breaks_text(&breaks), "12:00-13:00\n15:00-15:15 monday friday");
+        assert_eq!(
+            breaks_text(&breaks),
+            "12:00-13:00\n15:00-15:15 monday friday"
+        );
         let holidays = parse_holidays("2026-12-31 New Year's Eve | Back on the 2nd").unwrap();
         assert_eq!(holidays[0].name, "New Year's Eve");
         assert_eq!(holidays[0].message.as_deref(), Some("Back on the 2nd"));

@@ -95,7 +95,12 @@ pub fn SettingsPage(settings: Settings) -> impl IntoView {
 
 /// `method path` with a JSON body and the session's token (refreshed once on a 401), the
 /// answer decoded as `T`.
-pub(crate) async fn send<B, T>(desk: Desk, method: &'static str, path: String, body: B) -> Result<T, ApiFailure>
+pub(crate) async fn send<B, T>(
+    desk: Desk,
+    method: &'static str,
+    path: String,
+    body: B,
+) -> Result<T, ApiFailure>
 where
     B: Serialize + Clone + 'static,
     T: DeserializeOwned,
@@ -148,7 +153,8 @@ pub(crate) fn LoadState(
     #[prop(into)] retry: Callback<()>,
     children: ChildrenFn,
 ) -> impl IntoView {
-    move || match load.get() {
+    move || {
+        match load.get() {
         Load::Loading => view! {
             <div class="ld-empty" data-ld="admin-loading">
                 <span class="ld-spinner" aria-hidden="true"></span>
@@ -164,6 +170,7 @@ pub(crate) fn LoadState(
         }
         .into_any(),
         Load::Ready => children().into_any(),
+    }
     }
 }
 
@@ -189,11 +196,13 @@ impl Feedback {
 /// The line that says "Saving…", "Saved" or why it failed (announced to screen readers).
 #[component]
 pub(crate) fn FeedbackLine(feedback: RwSignal<Feedback>) -> impl IntoView {
-    move || match feedback.get() {
+    move || {
+        match feedback.get() {
         Feedback::Idle => view! { <span class="ld-feedback" data-ld="save-status" role="status"></span> }.into_any(),
         Feedback::Saving => view! { <span class="ld-feedback" data-ld="save-status" data-state="saving" role="status">"Saving…"</span> }.into_any(),
         Feedback::Done(text) => view! { <span class="ld-feedback ld-feedback--ok" data-ld="save-status" data-state="saved" role="status">{text}</span> }.into_any(),
         Feedback::Failed(text) => view! { <span class="ld-feedback ld-feedback--error" data-ld="save-status" data-state="failed" role="alert">{text}</span> }.into_any(),
+    }
     }
 }
 

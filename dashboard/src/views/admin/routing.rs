@@ -68,7 +68,9 @@ fn RoutingForm(stored: RoutingConfig, config: RwSignal<RoutingConfig>) -> impl I
             grace.get_untracked().trim().parse::<u32>(),
             timeout.get_untracked().trim().parse::<u32>(),
         ) else {
-            feedback.set(Feedback::Failed("The grace period and the queue timeout are whole numbers of seconds.".into()));
+            feedback.set(Feedback::Failed(
+                "The grace period and the queue timeout are whole numbers of seconds.".into(),
+            ));
             return;
         };
         let chosen = RoutingConfig {
@@ -78,12 +80,15 @@ fn RoutingForm(stored: RoutingConfig, config: RwSignal<RoutingConfig>) -> impl I
             queue_timeout_secs,
         };
         if let Err(error) = chosen.validate() {
-            feedback.set(Feedback::Failed(super::agents::capitalised(&error.to_string())));
+            feedback.set(Feedback::Failed(super::agents::capitalised(
+                &error.to_string(),
+            )));
             return;
         }
         feedback.set(Feedback::Saving);
         spawn_local(async move {
-            let result = send::<_, RoutingConfig>(desk, "PUT", "/api/v1/site/routing".into(), chosen).await;
+            let result =
+                send::<_, RoutingConfig>(desk, "PUT", "/api/v1/site/routing".into(), chosen).await;
             feedback.try_set(Feedback::from_result(&result, "Saved"));
             if let Ok(saved) = result {
                 config.try_set(saved);

@@ -5,7 +5,8 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use livedesk_protocol::admin::{
-    MIN_PASSWORD_CHARS, NewAgentRequest, NewSiteRequest, SiteSummary, SiteSuspension, WidgetSettings,
+    MIN_PASSWORD_CHARS, NewAgentRequest, NewSiteRequest, SiteSummary, SiteSuspension,
+    WidgetSettings,
 };
 use livedesk_protocol::api::Role;
 use livedesk_protocol::routing::SiteAgent;
@@ -48,7 +49,15 @@ fn SiteRow(site: SiteSummary, list: RwSignal<Vec<SiteSummary>>) -> impl IntoView
     let toggle = move |_| {
         feedback.set(Feedback::Saving);
         spawn_local(async move {
-            let result = send::<_, SiteSummary>(desk, "PUT", format!("/api/v1/sites/{id}/suspended"), SiteSuspension { suspended: !suspended }).await;
+            let result = send::<_, SiteSummary>(
+                desk,
+                "PUT",
+                format!("/api/v1/sites/{id}/suspended"),
+                SiteSuspension {
+                    suspended: !suspended,
+                },
+            )
+            .await;
             feedback.try_set(Feedback::from_result(&result, "Saved"));
             if let Ok(changed) = result {
                 list.update(|l| {
@@ -81,7 +90,10 @@ fn SiteRow(site: SiteSummary, list: RwSignal<Vec<SiteSummary>>) -> impl IntoView
 }
 
 #[component]
-fn NewSiteForm(list: RwSignal<Vec<SiteSummary>>, created: RwSignal<Option<SiteSummary>>) -> impl IntoView {
+fn NewSiteForm(
+    list: RwSignal<Vec<SiteSummary>>,
+    created: RwSignal<Option<SiteSummary>>,
+) -> impl IntoView {
     let desk = expect_context::<Desk>();
     let name = RwSignal::new(String::new());
     let origins = RwSignal::new(String::new());
@@ -94,7 +106,8 @@ fn NewSiteForm(list: RwSignal<Vec<SiteSummary>>, created: RwSignal<Option<SiteSu
         };
         feedback.set(Feedback::Saving);
         spawn_local(async move {
-            let result = send::<_, SiteSummary>(desk, "POST", "/api/v1/sites".into(), request).await;
+            let result =
+                send::<_, SiteSummary>(desk, "POST", "/api/v1/sites".into(), request).await;
             feedback.try_set(Feedback::from_result(&result, "Created"));
             if let Ok(site) = result {
                 name.try_set(String::new());
@@ -145,14 +158,21 @@ fn CreatedSite(site: SiteSummary) -> impl IntoView {
             password: password.get_untracked(),
         };
         if let Err(error) = request.clone().parse() {
-            feedback.set(Feedback::Failed(super::agents::capitalised(&error.to_string())));
+            feedback.set(Feedback::Failed(super::agents::capitalised(
+                &error.to_string(),
+            )));
             return;
         }
         feedback.set(Feedback::Saving);
         spawn_local(async move {
-            let result = send::<_, SiteAgent>(desk, "POST", format!("/api/v1/sites/{id}/agents"), request).await;
+            let result =
+                send::<_, SiteAgent>(desk, "POST", format!("/api/v1/sites/{id}/agents"), request)
+                    .await;
             feedback.try_set(match &result {
-                Ok(admin) => Feedback::Done(format!("{} can now sign in as {}.", admin.name, admin.email)),
+                Ok(admin) => Feedback::Done(format!(
+                    "{} can now sign in as {}.",
+                    admin.name, admin.email
+                )),
                 Err(failure) => Feedback::Failed(failure.message()),
             });
         });

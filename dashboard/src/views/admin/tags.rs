@@ -70,8 +70,18 @@ fn TagRow(tag: SiteTag, list: RwSignal<Vec<SiteTag>>) -> impl IntoView {
 fn TagForm(list: RwSignal<Vec<SiteTag>>, existing: Option<SiteTag>) -> impl IntoView {
     let desk = expect_context::<Desk>();
     let id: Option<SiteTagId> = existing.as_ref().map(|t| t.id);
-    let name = RwSignal::new(existing.as_ref().map(|t| t.name.clone()).unwrap_or_default());
-    let color = RwSignal::new(existing.as_ref().and_then(|t| t.color.clone()).unwrap_or_default());
+    let name = RwSignal::new(
+        existing
+            .as_ref()
+            .map(|t| t.name.clone())
+            .unwrap_or_default(),
+    );
+    let color = RwSignal::new(
+        existing
+            .as_ref()
+            .and_then(|t| t.color.clone())
+            .unwrap_or_default(),
+    );
     let feedback = RwSignal::new(Feedback::Idle);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -80,13 +90,17 @@ fn TagForm(list: RwSignal<Vec<SiteTag>>, existing: Option<SiteTag>) -> impl Into
             color: Some(color.get_untracked()),
         };
         if let Err(error) = input.clone().parse() {
-            feedback.set(Feedback::Failed(super::agents::capitalised(&error.to_string())));
+            feedback.set(Feedback::Failed(super::agents::capitalised(
+                &error.to_string(),
+            )));
             return;
         }
         feedback.set(Feedback::Saving);
         spawn_local(async move {
             let result = match id {
-                Some(id) => send::<_, SiteTag>(desk, "PUT", format!("/api/v1/site/tags/{id}"), input).await,
+                Some(id) => {
+                    send::<_, SiteTag>(desk, "PUT", format!("/api/v1/site/tags/{id}"), input).await
+                }
                 None => send::<_, SiteTag>(desk, "POST", "/api/v1/site/tags".into(), input).await,
             };
             feedback.try_set(Feedback::from_result(&result, "Saved"));

@@ -9,7 +9,8 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use livedesk_protocol::admin::{
-    AllowedOrigins, PreChat, PreChatField, ProactiveChat, SiteSettings, WidgetFeatures, WidgetSettings,
+    AllowedOrigins, PreChat, PreChatField, ProactiveChat, SiteSettings, WidgetFeatures,
+    WidgetSettings,
 };
 
 use super::{Feedback, FeedbackLine, LoadState, fetch, send};
@@ -44,7 +45,9 @@ fn OriginsForm(origins: Vec<String>) -> impl IntoView {
         };
         feedback.set(Feedback::Saving);
         spawn_local(async move {
-            let result = send::<_, AllowedOrigins>(desk, "PUT", "/api/v1/site/allowed-origins".into(), body).await;
+            let result =
+                send::<_, AllowedOrigins>(desk, "PUT", "/api/v1/site/allowed-origins".into(), body)
+                    .await;
             feedback.try_set(Feedback::from_result(&result, "Saved"));
             if let Ok(saved) = result {
                 text.try_set(saved.origins.join("\n"));
@@ -72,7 +75,9 @@ fn optional(text: String) -> Option<String> {
 
 /// Copies `text` with the asynchronous clipboard API, where the browser offers it.
 fn copy_to_clipboard(text: &str) -> bool {
-    let Some(window) = web_sys::window() else { return false };
+    let Some(window) = web_sys::window() else {
+        return false;
+    };
     let clipboard = js_sys::Reflect::get(&window.navigator(), &"clipboard".into()).ok();
     let write = clipboard
         .as_ref()
@@ -115,19 +120,25 @@ fn SettingsForm(site: SiteSettings) -> impl IntoView {
         ev.prevent_default();
         let chosen = settings.get_untracked();
         if let Err(error) = chosen.clone().parse() {
-            feedback.set(Feedback::Failed(super::agents::capitalised(&error.to_string())));
+            feedback.set(Feedback::Failed(super::agents::capitalised(
+                &error.to_string(),
+            )));
             return;
         }
         feedback.set(Feedback::Saving);
         spawn_local(async move {
-            let result = send::<_, WidgetSettings>(desk, "PUT", "/api/v1/site/widget".into(), chosen).await;
+            let result =
+                send::<_, WidgetSettings>(desk, "PUT", "/api/v1/site/widget".into(), chosen).await;
             feedback.try_set(Feedback::from_result(&result, "Saved"));
             if let Ok(saved) = result {
                 settings.try_set(saved);
             }
         });
     };
-    let text_field = move |label: &'static str, name: &'static str, get: fn(&WidgetSettings) -> Option<String>, set: fn(&mut WidgetSettings, Option<String>)| {
+    let text_field = move |label: &'static str,
+                           name: &'static str,
+                           get: fn(&WidgetSettings) -> Option<String>,
+                           set: fn(&mut WidgetSettings, Option<String>)| {
         view! {
             <label class="ld-field"><span>{label}</span>
                 <input name=name type="text" prop:value=move || settings.with(|s| get(s).unwrap_or_default())
@@ -135,7 +146,11 @@ fn SettingsForm(site: SiteSettings) -> impl IntoView {
             </label>
         }
     };
-    let feature = move |label: &'static str, name: &'static str, default: bool, get: fn(&WidgetFeatures) -> Option<bool>, set: fn(&mut WidgetFeatures, Option<bool>)| {
+    let feature = move |label: &'static str,
+                        name: &'static str,
+                        default: bool,
+                        get: fn(&WidgetFeatures) -> Option<bool>,
+                        set: fn(&mut WidgetFeatures, Option<bool>)| {
         view! {
             <label class="ld-check">
                 <input type="checkbox" name=name
@@ -154,12 +169,28 @@ fn SettingsForm(site: SiteSettings) -> impl IntoView {
         }
     };
     let pre_chat_field = move |field: PreChatField| {
-        let asked = move || settings.with(|s| s.pre_chat.as_ref().is_some_and(|p| p.fields.contains(&field)));
-        let required = move || settings.with(|s| s.pre_chat.as_ref().is_some_and(|p| p.required.contains(&field)));
+        let asked = move || {
+            settings.with(|s| {
+                s.pre_chat
+                    .as_ref()
+                    .is_some_and(|p| p.fields.contains(&field))
+            })
+        };
+        let required = move || {
+            settings.with(|s| {
+                s.pre_chat
+                    .as_ref()
+                    .is_some_and(|p| p.required.contains(&field))
+            })
+        };
         let toggle = move |list_required: bool, on: bool| {
             settings.update(|s| {
                 let p = s.pre_chat.get_or_insert_with(PreChat::default);
-                let list = if list_required { &mut p.required } else { &mut p.fields };
+                let list = if list_required {
+                    &mut p.required
+                } else {
+                    &mut p.fields
+                };
                 list.retain(|f| *f != field);
                 if on {
                     list.push(field);
@@ -309,7 +340,8 @@ fn SettingsForm(site: SiteSettings) -> impl IntoView {
 /// A drawing of the open chat panel with the chosen color and texts.
 #[component]
 fn PanelSketch(settings: RwSignal<WidgetSettings>) -> impl IntoView {
-    let color = move || settings.with(|s| s.primary_color.clone().unwrap_or_else(|| "#4f46e5".into()));
+    let color =
+        move || settings.with(|s| s.primary_color.clone().unwrap_or_else(|| "#4f46e5".into()));
     view! {
         <div class="ld-sketch" data-ld="widget-sketch" class:ld-sketch--left=move || settings.with(|s| s.position.as_deref() == Some("left"))>
             <div class="ld-sketch__head" style:background=color data-ld="sketch-title">
