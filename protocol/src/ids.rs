@@ -54,4 +54,8 @@ id_type!(
     DepartmentId,
     /// One voice or video call between a visitor and an agent, in one conversation.
     CallId,
+    /// A canned response of one site (`/thanks` and its text).
+    CannedResponseId,
+    /// A tag of one site's managed tag list.
+    SiteTagId,
 );

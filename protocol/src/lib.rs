@@ -15,11 +15,14 @@
 //! - [`status`]: a site's public status (online, busy, offline, and why).
 //! - [`visitors`]: visitors' presence (active, idle, offline) and the page they are on.
 //! - [`api`]: REST request and response bodies.
+//! - [`admin`]: the admin console's bodies: agents, canned responses, tags, the widget's
+//!   settings and origins, and the superadmin's sites.
 //! - [`widget`]: the widget's visitor profile and offline form.
 //! - [`error`]: the stable error codes shared by REST and WebSocket errors.
 //!
 //! No IO lives here: the crate compiles for native targets and for `wasm32`.
 
+pub mod admin;
 pub mod api;
 pub mod calls;
 pub mod chat;

@@ -23,7 +23,10 @@ use crate::queue::Queue;
 use crate::realtime::hub::Hub;
 use crate::state::AppState;
 use crate::visitors::VisitorTracker;
-use crate::{assignment, auth, calls, chat, db, presence, realtime, sites, visitors, web, widget};
+use crate::{
+    agents, assignment, auth, calls, canned, chat, db, presence, realtime, sites, visitors, web,
+    widget,
+};
 use livedesk_signaling::turn_server::TurnServer;
 
 /// How long shutdown waits for open sockets to finish their current frame and close.
@@ -176,6 +179,11 @@ fn routes(state: &AppState) -> Router {
         .merge(auth::routes::router(&client_ip))
         .merge(chat::routes::router())
         .merge(assignment::routes::router())
+        .merge(agents::router())
+        .merge(canned::router())
+        .merge(chat::tag_list::router())
+        .merge(sites::settings::router())
+        .merge(sites::superadmin::router())
         .merge(sites::visitor_session::router(&client_ip))
         .merge(sites::status::router(&client_ip))
         .merge(visitors::routes::router())

@@ -4,6 +4,9 @@
 use axum::Json;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use livedesk_protocol::admin::{
+    AgentInputError, CannedResponseError, SiteNameError, SiteTagError, WidgetSettingsError,
+};
 use livedesk_protocol::calls::PayloadError;
 use livedesk_protocol::chat::{MessageBodyError, RatingError};
 use livedesk_protocol::routing::{ChatRequestError, ProfileError, RoutingConfigError, TagError};
@@ -43,7 +46,12 @@ invalid_input_from!(
     ProfileError,
     RoutingConfigError,
     ContactError,
-    PayloadError
+    PayloadError,
+    AgentInputError,
+    CannedResponseError,
+    SiteTagError,
+    WidgetSettingsError,
+    SiteNameError
 );
 
 impl AppError {

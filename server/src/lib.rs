@@ -5,6 +5,8 @@
 //!
 //! ## Layout
 //! - [`app`]: builds the application from a [`config::Config`] and runs it until shutdown.
+//! - [`agents`]: the site's accounts as its admins manage them (create, role, deactivate).
+//! - [`canned`]: canned responses agents insert by their shortcut.
 //! - [`auth`]: agent login, access and refresh tokens, visitor tokens, passwords.
 //! - [`sites`]: tenants, their site keys and allowed origins; visitor sessions; the public
 //!   status, also pushed live to open widgets.
@@ -28,10 +30,12 @@
 //! acknowledged only after its transaction committed.
 
 pub mod admin;
+pub mod agents;
 pub mod app;
 pub mod assignment;
 pub mod auth;
 pub mod calls;
+pub mod canned;
 pub mod chat;
 pub mod config;
 pub mod db;

@@ -84,6 +84,15 @@ async fn an_agent_takes_a_waiting_chat_answers_tags_notes_edits_and_closes_it() 
     )
     .await
     .unwrap();
+    let admin = support::client::login(&app.node, &app.site.admin_email).await;
+    let canned = http()
+        .post(app.node.url("/api/v1/site/canned-responses"))
+        .bearer_auth(&admin.access_token)
+        .json(&serde_json::json!({"shortcut": "/kargo", "body": "Kargonuz yolda, yarın elinizde."}))
+        .send()
+        .await
+        .unwrap();
+    assert!(canned.status().is_success(), "{}", canned.status());
     let session = visitor_session(&app.node, &app.site).await;
     let response = http()
         .post(app.node.url("/api/v1/visitor/profile"))
@@ -211,6 +220,36 @@ async fn an_agent_takes_a_waiting_chat_answers_tags_notes_edits_and_closes_it() 
             && count(&agent, "[data-ld=edited]").await == 1
     })
     .await;
+
+    // A canned response: `/kar` lists it, Enter puts it in the box, Enter sends it.
+    type_into(&agent, "[data-ld=composer]", "/kar").await;
+    until(&agent, "the canned response offered", || async {
+        text_of(&agent, "[data-ld=canned-option]")
+            .await
+            .contains("/kargo")
+    })
+    .await;
+    type_into(&agent, "[data-ld=composer]", "\u{E007}").await;
+    until(&agent, "the canned text in the composer", || async {
+        js(
+            &agent,
+            "return document.querySelector('[data-ld=composer]').value",
+        )
+        .await
+            == "Kargonuz yolda, yarın elinizde."
+    })
+    .await;
+    click(&agent, "[data-ld=send]").await;
+    widget
+        .recv_until(|f| match f {
+            ServerFrame::Message { message }
+                if message.body == "Kargonuz yolda, yarın elinizde." =>
+            {
+                Some(())
+            }
+            _ => None,
+        })
+        .await;
 
     // A tag and an internal note; the note never reaches the visitor.
     type_into(&agent, "[data-ld=tag-input]", "kargo\n").await;

@@ -51,7 +51,7 @@ async fn sweep(state: &AppState) -> AppResult<()> {
 }
 
 /// Puts the agent's open chats back in the queue, tells everyone, and assigns them anew.
-async fn return_chats(state: &AppState, site: SiteId, agent: AgentId) -> AppResult<()> {
+pub(crate) async fn return_chats(state: &AppState, site: SiteId, agent: AgentId) -> AppResult<()> {
     ensure_queue(state, site).await?;
     let returned = sqlx::query!(
         "UPDATE conversations SET assigned_agent_id = NULL, assigned_at = NULL,

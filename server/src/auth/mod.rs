@@ -54,14 +54,43 @@ pub struct CurrentAgent {
 }
 
 impl CurrentAgent {
-    pub fn from_token(state: &AppState, token: &str) -> Result<Self, AppError> {
+    /// The agent behind an access token, as PostgreSQL knows them now: the token must be
+    /// valid, the account active and its site not suspended, and the role is the stored
+    /// one. So a deactivated agent, or one of a suspended site, is refused at once rather
+    /// than when their token runs out, and a demoted admin loses the console at once.
+    pub async fn from_token(state: &AppState, token: &str) -> Result<Self, AppError> {
         let claims = state.tokens.verify_access(token)?;
+        let row = sqlx::query!(
+            r#"SELECT a.site_id, a.name, a.role AS "role: DbRole"
+               FROM agents a LEFT JOIN sites s ON s.id = a.site_id
+               WHERE a.id = $1 AND a.active AND NOT coalesce(s.suspended, false)"#,
+            claims.sub.0
+        )
+        .fetch_optional(&state.db)
+        .await?
+        .ok_or_else(|| {
+            AppError::new(
+                ErrorCode::Unauthorized,
+                "this account is deactivated or its site is suspended",
+            )
+        })?;
         Ok(Self {
             id: claims.sub,
-            site_id: claims.site,
-            role: claims.role,
-            name: claims.name,
+            site_id: row.site_id.map(SiteId),
+            role: row.role.into(),
+            name: row.name,
         })
+    }
+
+    /// Superadmins only: the installation's sites. Others get `forbidden`.
+    pub fn superadmin(&self) -> Result<(), AppError> {
+        if self.role != Role::Superadmin {
+            return Err(AppError::new(
+                ErrorCode::Forbidden,
+                "only superadmins may do this",
+            ));
+        }
+        Ok(())
     }
 
     /// The site of an admin, for the site's settings. Agents get `forbidden`.
@@ -90,7 +119,7 @@ impl FromRequestParts<AppState> for CurrentAgent {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        Self::from_token(state, bearer_token(&parts.headers, "access token")?)
+        Self::from_token(state, bearer_token(&parts.headers, "access token")?).await
     }
 }
 

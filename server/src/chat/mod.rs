@@ -7,4 +7,5 @@ pub mod notes;
 pub mod receipts;
 pub mod routes;
 pub mod store;
+pub mod tag_list;
 pub mod tags;

@@ -48,7 +48,8 @@ pub async fn upgrade(
 }
 
 async fn connect(state: AppState, socket: WebSocket, token: String) {
-    let agent = match CurrentAgent::from_token(&state, &token)
+    let agent = match Box::pin(CurrentAgent::from_token(&state, &token))
+        .await
         .and_then(|agent| agent.site().map(|site| (agent, site)))
     {
         Ok(who) => who,
@@ -227,6 +228,10 @@ impl Peer for AgentPeer {
 
     fn is_party(&self, party: CallParty) -> bool {
         party == CallParty::Agent(self.agent.id)
+    }
+
+    fn loses_access(&self, agent: Option<AgentId>) -> bool {
+        agent.is_none_or(|agent| agent == self.agent.id)
     }
 
     async fn on_tick(&mut self, state: &AppState) {

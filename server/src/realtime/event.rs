@@ -107,6 +107,10 @@ pub enum HubEvent {
         visitor_id: VisitorId,
         position: u64,
     },
+    /// An admin deactivated `agent_id`, or (`None`) a superadmin suspended the site: the
+    /// sockets that lost their access close (agents with `unauthorized`, so the dashboard
+    /// signs out once its refresh is refused).
+    AccessRevoked { agent_id: Option<AgentId> },
     /// Signaling from one party of a call for the other, `to`, only.
     CallSignal {
         call_id: CallId,
@@ -173,6 +177,7 @@ impl HubEvent {
             | HubEvent::AgentPresence { .. }
             | HubEvent::TagsChanged { .. }
             | HubEvent::VisitorPresence { .. }
+            | HubEvent::AccessRevoked { .. }
             | HubEvent::HoursChanged {} => None,
         }
     }

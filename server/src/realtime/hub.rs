@@ -55,6 +55,8 @@ impl Audience {
     fn wants(self, event: &HubEvent) -> bool {
         match (self, event) {
             (_, HubEvent::HoursChanged {}) => false,
+            (Audience::Agent, HubEvent::AccessRevoked { .. }) => true,
+            (Audience::Visitor(_), HubEvent::AccessRevoked { agent_id }) => agent_id.is_none(),
             (Audience::Agent, HubEvent::QueueMoved { .. } | HubEvent::CallQueued { .. }) => false,
             // To every agent socket; each keeps only its own agent's (`Peer::is_party`).
             (Audience::Agent, HubEvent::CallSignal { to, .. }) => {

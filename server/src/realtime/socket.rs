@@ -7,7 +7,7 @@ use axum::extract::WebSocketUpgrade;
 use axum::extract::ws::{Message as WsMessage, WebSocket};
 use axum::response::Response;
 use livedesk_protocol::frames::ServerFrame;
-use livedesk_protocol::ids::{ClientId, ConversationId, SiteId};
+use livedesk_protocol::ids::{AgentId, ClientId, ConversationId, SiteId};
 use livedesk_protocol::{ErrorCode, MAX_FRAME_BYTES, close_code};
 use serde::de::DeserializeOwned;
 use tokio::sync::mpsc;
@@ -51,6 +51,12 @@ pub trait Peer: Send {
     /// Whether this socket speaks for `party` of a call (signaling is delivered to it
     /// alone).
     fn is_party(&self, party: CallParty) -> bool;
+
+    /// Whether this socket loses its access when `agent` is deactivated (`None`: when its
+    /// site is suspended, which every socket of the site does).
+    fn loses_access(&self, agent: Option<AgentId>) -> bool {
+        agent.is_none()
+    }
 
     /// Called every [`TICK_EVERY`] while the socket lives (heartbeats).
     fn on_tick(&mut self, _state: &AppState) -> impl Future<Output = ()> + Send {
@@ -154,6 +160,12 @@ async fn serve<P: Peer>(
                             Box::pin(peer.on_queue_moved(link, order, *secs_per_place)).await
                         }
                         HubEvent::CallSignal { to, .. } if !peer.is_party(*to) => Ok(()),
+                        HubEvent::AccessRevoked { agent_id } if peer.loses_access(*agent_id) => {
+                            let error = AppError::new(ErrorCode::Unauthorized, "this account was deactivated or its site suspended");
+                            refused(link, error).await;
+                            return;
+                        }
+                        HubEvent::AccessRevoked { .. } => Ok(()),
                         event => Box::pin(deliver(link, event)).await,
                     },
                     Some(Delivery::SiteStatus(status)) => {
@@ -291,6 +303,8 @@ async fn deliver(link: &mut Link, event: &HubEvent) -> Result<(), Gone> {
         }
         // For no socket: it only makes the node recompute the site's status.
         HubEvent::HoursChanged {} => Ok(()),
+        // Handled by the loop, which knows whose socket it is.
+        HubEvent::AccessRevoked { .. } => Ok(()),
         HubEvent::CallChanged { .. }
         | HubEvent::CallQueued { .. }
         | HubEvent::CallSignal { .. } => match calls::frame_for(event) {

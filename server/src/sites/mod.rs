@@ -1,9 +1,12 @@
 //! Sites (tenants): their public keys, allowed origins, visitor sessions, and the public
-//! status pushed live to open widgets.
+//! status pushed live to open widgets; the site's settings for its admins and the sites
+//! list for superadmins.
 
 pub mod live_status;
 pub mod origin;
+pub mod settings;
 pub mod status;
+pub mod superadmin;
 pub mod visitor_session;
 
 use livedesk_protocol::ids::SiteId;

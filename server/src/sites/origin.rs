@@ -17,6 +17,21 @@ pub fn normalize(raw: &str) -> Option<String> {
     Some(url.origin().ascii_serialization())
 }
 
+/// Normalises a list an admin typed: blank lines are skipped, duplicates kept once. The
+/// error names the first entry that is not an origin.
+pub fn normalize_list(raw: &[String]) -> Result<Vec<String>, String> {
+    let mut origins: Vec<String> = Vec::new();
+    for entry in raw.iter().map(|r| r.trim()).filter(|r| !r.is_empty()) {
+        let origin = normalize(entry).ok_or_else(|| {
+            format!("{entry:?} is not an origin like https://shop.example.com (no path)")
+        })?;
+        if !origins.contains(&origin) {
+            origins.push(origin);
+        }
+    }
+    Ok(origins)
+}
+
 pub fn is_allowed(allowed: &[String], origin: &str) -> bool {
     normalize(origin).is_some_and(|o| allowed.contains(&o))
 }
@@ -49,6 +64,17 @@ mod tests {
         for (raw, expected) in cases {
             assert_eq!(normalize(raw).as_deref(), expected, "{raw}");
         }
+    }
+
+    #[test]
+    fn lists_are_normalised_and_the_bad_entry_named() {
+        let typed = |l: &[&str]| l.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(
+            normalize_list(&typed(&["https://A.example", " ", "https://a.example:443"])),
+            Ok(vec!["https://a.example".to_owned()])
+        );
+        let error = normalize_list(&typed(&["https://a.example", "a.example/x"])).unwrap_err();
+        assert!(error.contains("a.example/x"), "{error}");
     }
 
     #[test]

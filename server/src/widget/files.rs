@@ -135,7 +135,7 @@ async fn upload(
 /// The visitor who uploaded it or an agent of its site; anyone else gets `not_found`.
 async fn reader_site(state: &AppState, headers: &HeaderMap) -> AppResult<(SiteId, Option<Uuid>)> {
     let token = bearer_token(headers, "visitor token or access token")?;
-    if let Ok(agent) = CurrentAgent::from_token(state, token) {
+    if let Ok(agent) = CurrentAgent::from_token(state, token).await {
         return Ok((agent.site()?, None));
     }
     let claims = state.tokens.verify_visitor(token)?;

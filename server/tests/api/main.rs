@@ -5,6 +5,8 @@
 #[path = "../support/mod.rs"]
 mod support;
 
+mod admin_agents;
+mod admin_settings;
 mod assignment;
 mod auth;
 mod bad_input;

@@ -1,0 +1,299 @@
+//! The admin console in real headless Chromium: an admin adds an agent who then signs in,
+//! changes routing and business hours (and sees the widget's state change in the preview),
+//! and adds a canned response; the agent sees no settings and is refused at the API; an
+//! admin of another site sees only their own agents.
+
+#![allow(clippy::unwrap_used)]
+
+mod support;
+
+use fantoccini::{Client, Locator};
+use livedesk_protocol::routing::{RoutingConfig, Strategy};
+use serde_json::json;
+
+use support::browser::{Driver, text_of, until, visible};
+use support::client::{http, login};
+use support::{PASSWORD, TestApp, create_site};
+
+async fn sign_in(client: &Client, base: &str, email: &str, password: &str) {
+    client.goto(&format!("{base}/dashboard/")).await.unwrap();
+    let field = client
+        .wait()
+        .for_element(Locator::Css("input[name=email]"))
+        .await
+        .unwrap();
+    field.send_keys(email).await.unwrap();
+    client
+        .find(Locator::Css("input[name=password]"))
+        .await
+        .unwrap()
+        .send_keys(password)
+        .await
+        .unwrap();
+    client
+        .find(Locator::Css("button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    until(client, "the signed-in workspace", || async {
+        visible(client, "[data-ld=page]").await
+    })
+    .await;
+}
+
+/// Opens a settings page by its address, as a link or a bookmark would.
+async fn open_settings(client: &Client, base: &str, slug: &str) {
+    client
+        .goto(&format!("{base}/dashboard/#/settings/{slug}"))
+        .await
+        .unwrap();
+    let css = format!("[data-ld=settings-page][data-page={slug}] .ld-admin");
+    until(client, &format!("the {slug} page"), || async {
+        visible(client, &css).await && !visible(client, "[data-ld=admin-loading]").await
+    })
+    .await;
+}
+
+async fn type_into(client: &Client, css: &str, text: &str) {
+    let field = client.find(Locator::Css(css)).await.unwrap();
+    field.clear().await.unwrap();
+    field.send_keys(text).await.unwrap();
+}
+
+async fn click(client: &Client, css: &str) {
+    client
+        .find(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{css}: {e}"))
+        .click()
+        .await
+        .unwrap();
+}
+
+async fn saved(client: &Client, form: &str) {
+    let css = format!("{form} [data-ld=save-status][data-state=saved]");
+    until(client, &format!("{form} to be saved"), || async {
+        visible(client, &css).await
+    })
+    .await;
+}
+
+async fn attribute(client: &Client, css: &str, name: &str) -> Option<String> {
+    client
+        .find(Locator::Css(css))
+        .await
+        .ok()?
+        .attr(name)
+        .await
+        .ok()
+        .flatten()
+}
+
+#[tokio::test]
+async fn an_admin_staffs_and_configures_the_site_and_the_new_agent_sees_no_settings() {
+    let app = TestApp::spawn().await;
+    let base = app.node.origin();
+    let driver = Driver::start();
+    let (admin, _admin_profile) = driver.browser().await;
+    sign_in(&admin, &base, &app.site.admin_email, PASSWORD).await;
+
+    // Agents: a new agent with an initial password.
+    open_settings(&admin, &base, "agents").await;
+    type_into(
+        &admin,
+        "[data-ld=agent-new] input[name=email]",
+        "nur@example.com",
+    )
+    .await;
+    type_into(&admin, "[data-ld=agent-new] input[name=name]", "Nur New").await;
+    type_into(
+        &admin,
+        "[data-ld=agent-new] input[name=password]",
+        "a fresh password",
+    )
+    .await;
+    click(&admin, "[data-ld=agent-create]").await;
+    saved(&admin, "[data-ld=agent-new]").await;
+    until(&admin, "the new agent in the list", || async {
+        visible(&admin, "[data-ld=agent-row][data-email='nur@example.com']").await
+    })
+    .await;
+
+    // Routing: round robin, manual assignment, a longer queue timeout.
+    open_settings(&admin, &base, "routing").await;
+    click(&admin, "input[name=strategy][value=round_robin]").await;
+    click(&admin, "input[name=assignment][value=manual]").await;
+    type_into(&admin, "input[name=queue_timeout_secs]", "600").await;
+    click(&admin, "[data-ld=routing-save]").await;
+    saved(&admin, "[data-ld=routing-form]").await;
+    let tokens = login(&app.node, &app.site.admin_email).await;
+    let stored: RoutingConfig = http()
+        .get(app.node.url("/api/v1/site/routing"))
+        .bearer_auth(&tokens.access_token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        (
+            stored.strategy,
+            stored.auto_assign,
+            stored.queue_timeout_secs
+        ),
+        (Strategy::RoundRobin, false, 600)
+    );
+
+    // Business hours: an emergency closes the desk, and the preview says so without a reload.
+    open_settings(&admin, &base, "business-hours").await;
+    until(&admin, "the preview's first state", || async {
+        visible(&admin, "[data-ld=preview-state]").await
+    })
+    .await;
+    let before = attribute(&admin, "[data-ld=preview-state]", "data-state").await;
+    assert_ne!(
+        before.as_deref(),
+        Some("offline"),
+        "no hours: the desk is open"
+    );
+    click(&admin, "input[name=always_open]").await;
+    type_into(&admin, "input[name=time_zone]", "Europe/Istanbul").await;
+    type_into(&admin, "input[name=day-monday]", "09:00-12:00, 13:00-18:00").await;
+    click(&admin, "input[name=emergency]").await;
+    type_into(
+        &admin,
+        "input[name=emergency_message]",
+        "Closed for maintenance",
+    )
+    .await;
+    click(&admin, "[data-ld=hours-save]").await;
+    saved(&admin, "[data-ld=hours-form]").await;
+    until(&admin, "the preview to show the emergency", || async {
+        attribute(&admin, "[data-ld=preview-state]", "data-state")
+            .await
+            .as_deref()
+            == Some("offline")
+            && text_of(&admin, "[data-ld=preview-reason]")
+                .await
+                .contains("maintenance")
+    })
+    .await;
+
+    // Canned responses.
+    open_settings(&admin, &base, "canned-responses").await;
+    type_into(
+        &admin,
+        "[data-ld=canned-new] input[name=shortcut]",
+        "/thanks",
+    )
+    .await;
+    type_into(
+        &admin,
+        "[data-ld=canned-new] textarea[name=body]",
+        "Thank you for waiting!",
+    )
+    .await;
+    click(&admin, "[data-ld=canned-new] [data-ld=canned-save]").await;
+    until(&admin, "the canned response in the list", || async {
+        visible(&admin, "[data-ld=canned-response][data-shortcut='/thanks']").await
+    })
+    .await;
+
+    // The new agent signs in: no settings in the rail, the address falls back to the
+    // inbox, and the API refuses them.
+    let (nur, _nur_profile) = driver.browser().await;
+    sign_in(&nur, &base, "nur@example.com", "a fresh password").await;
+    assert!(!visible(&nur, "[data-ld=nav][data-page=settings]").await);
+    nur.goto(&format!("{base}/dashboard/#/settings/agents"))
+        .await
+        .unwrap();
+    until(&nur, "the inbox instead of the settings", || async {
+        attribute(&nur, "[data-ld=page]", "data-page")
+            .await
+            .as_deref()
+            == Some("#/")
+    })
+    .await;
+    assert!(!visible(&nur, "[data-ld=settings]").await);
+    let nur_tokens = http()
+        .post(app.node.url("/api/v1/auth/login"))
+        .json(&json!({"email": "nur@example.com", "password": "a fresh password"}))
+        .send()
+        .await
+        .unwrap()
+        .json::<serde_json::Value>()
+        .await
+        .unwrap();
+    let refused = http()
+        .get(app.node.url("/api/v1/site/canned-responses"))
+        .bearer_auth(nur_tokens["access_token"].as_str().unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        refused.status(),
+        200,
+        "every agent reads the canned responses"
+    );
+    let refused = http()
+        .post(app.node.url("/api/v1/site/canned-responses"))
+        .bearer_auth(nur_tokens["access_token"].as_str().unwrap())
+        .json(&json!({"shortcut": "/mine", "body": "x"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), 403);
+    assert_eq!(
+        refused.json::<serde_json::Value>().await.unwrap()["code"],
+        "forbidden"
+    );
+
+    admin.close().await.ok();
+    nur.close().await.ok();
+}
+
+#[tokio::test]
+async fn an_admin_of_another_site_sees_only_their_own_agents() {
+    let app = TestApp::spawn().await;
+    let base = app.node.origin();
+    let other = create_site(&app.db, "Other Shop", "https://other.example.com").await;
+    let driver = Driver::start();
+    let (intruder, _profile) = driver.browser().await;
+    sign_in(&intruder, &base, &other.admin_email, PASSWORD).await;
+
+    open_settings(&intruder, &base, "agents").await;
+    until(&intruder, "site B's own agents", || async {
+        visible(
+            &intruder,
+            &format!("[data-ld=agent-row][data-email='{}']", other.agent_email),
+        )
+        .await
+    })
+    .await;
+    assert!(
+        !visible(
+            &intruder,
+            &format!("[data-ld=agent-row][data-email='{}']", app.site.agent_email)
+        )
+        .await,
+        "site A's agent is not listed to site B's admin"
+    );
+
+    let tokens = login(&app.node, &other.admin_email).await;
+    let site_a_agent = login(&app.node, &app.site.agent_email).await;
+    let reached = http()
+        .put(
+            app.node
+                .url(&format!("/api/v1/site/agents/{}", site_a_agent.agent.id)),
+        )
+        .bearer_auth(&tokens.access_token)
+        .json(&json!({"name": "Taken", "role": "agent"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(reached.status(), 404);
+    intruder.close().await.ok();
+}
