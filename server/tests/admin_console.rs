@@ -11,32 +11,12 @@ use fantoccini::{Client, Locator};
 use livedesk_protocol::routing::{RoutingConfig, Strategy};
 use serde_json::json;
 
-use support::browser::{Driver, text_of, until, visible};
+use support::browser::{Driver, sign_in_dashboard_as, text_of, until, visible};
 use support::client::{http, login};
 use support::{PASSWORD, TestApp, create_site};
 
 async fn sign_in(client: &Client, base: &str, email: &str, password: &str) {
-    client.goto(&format!("{base}/dashboard/")).await.unwrap();
-    let field = client
-        .wait()
-        .for_element(Locator::Css("input[name=email]"))
-        .await
-        .unwrap();
-    field.send_keys(email).await.unwrap();
-    client
-        .find(Locator::Css("input[name=password]"))
-        .await
-        .unwrap()
-        .send_keys(password)
-        .await
-        .unwrap();
-    client
-        .find(Locator::Css("button[type=submit]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    sign_in_dashboard_as(client, base, email, password).await;
     until(client, "the signed-in workspace", || async {
         visible(client, "[data-ld=page]").await
     })

@@ -340,6 +340,7 @@ impl AgentPeer {
         answered
     }
 
+    /// A reply in a conversation of the site.
     async fn send(
         &self,
         state: &AppState,
@@ -348,27 +349,15 @@ impl AgentPeer {
         conversation: ConversationId,
         body: &str,
     ) -> Result<(), Gone> {
-        let body = match MessageBody::parse(body) {
-            Ok(body) => body,
-            Err(error) => {
-                return link
-                    .error(Some(cid), ErrorCode::InvalidInput, error.to_string())
-                    .await;
-            }
-        };
-        let sender = Sender::Agent {
-            id: self.agent.id,
-            name: self.agent.name.clone(),
+        self.store(state, link, cid, body, |id, name| Sender::Agent {
+            id,
+            name,
             conversation,
-        };
-        match store_and_publish(state, self.site, sender, cid, body).await {
-            Ok(message) => link.ack(cid, message).await,
-            Err(error) => link.failed(Some(cid), error).await,
-        }
+        })
+        .await
     }
-}
 
-impl AgentPeer {
+    /// A first message to a visitor on the site, which opens a chat that is the agent's.
     async fn start_chat(
         &self,
         state: &AppState,
@@ -376,6 +365,23 @@ impl AgentPeer {
         cid: ClientId,
         visitor: VisitorId,
         body: &str,
+    ) -> Result<(), Gone> {
+        self.store(state, link, cid, body, |id, name| Sender::AgentToVisitor {
+            id,
+            name,
+            visitor,
+        })
+        .await
+    }
+
+    /// Stores the agent's message (`sender` says where it goes) and acks it.
+    async fn store(
+        &self,
+        state: &AppState,
+        link: &mut Link,
+        cid: ClientId,
+        body: &str,
+        sender: impl FnOnce(AgentId, String) -> Sender,
     ) -> Result<(), Gone> {
         let body = match MessageBody::parse(body) {
             Ok(body) => body,
@@ -385,11 +391,7 @@ impl AgentPeer {
                     .await;
             }
         };
-        let sender = Sender::AgentToVisitor {
-            id: self.agent.id,
-            name: self.agent.name.clone(),
-            visitor,
-        };
+        let sender = sender(self.agent.id, self.agent.name.clone());
         match store_and_publish(state, self.site, sender, cid, body).await {
             Ok(message) => link.ack(cid, message).await,
             Err(error) => link.failed(Some(cid), error).await,

@@ -345,8 +345,14 @@ pub async fn text_of(client: &Client, css: &str) -> String {
     }
 }
 
-/// Signs in to the dashboard at `base` (the node, or nginx in front of the nodes).
+/// Signs in to the dashboard at `base` (the node, or nginx in front of the nodes) with the
+/// test accounts' password.
 pub async fn sign_in_dashboard(agent: &Client, base: &str, email: &str) {
+    sign_in_dashboard_as(agent, base, email, PASSWORD).await;
+}
+
+/// Signs in with another password (an account an admin made in the test).
+pub async fn sign_in_dashboard_as(agent: &Client, base: &str, email: &str, password: &str) {
     agent.goto(&format!("{base}/dashboard/")).await.unwrap();
     agent
         .wait()
@@ -360,7 +366,7 @@ pub async fn sign_in_dashboard(agent: &Client, base: &str, email: &str) {
         .find(Locator::Css("input[name=password]"))
         .await
         .unwrap()
-        .send_keys(PASSWORD)
+        .send_keys(password)
         .await
         .unwrap();
     agent
