@@ -38,15 +38,17 @@ pub fn install(desk: Desk) {
             if handled {
                 ev.prevent_default();
             }
-        } else if key == "/" && !typing && !ev.ctrl_key() && !ev.meta_key() {
-            if let Some(search) = web_sys::window()
+        } else if key == "/"
+            && !typing
+            && !ev.ctrl_key()
+            && !ev.meta_key()
+            && let Some(search) = web_sys::window()
                 .and_then(|w| w.document())
                 .and_then(|d| d.query_selector("[data-ld=inbox-search]").ok().flatten())
                 .and_then(|el| el.dyn_into::<web_sys::HtmlElement>().ok())
-            {
-                ev.prevent_default();
-                let _ = search.focus();
-            }
+        {
+            ev.prevent_default();
+            let _ = search.focus();
         }
     });
     on_cleanup(move || handle.remove());
