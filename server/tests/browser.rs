@@ -12,8 +12,8 @@ use std::time::Duration;
 use fantoccini::{Client, Locator};
 
 use support::browser::{
-    Driver, host_page_port, messages_by, open_widget, serve_host_page, sign_in_dashboard, until,
-    widget_frame,
+    Driver, click_when_shown, host_page_port, messages_by, open_widget, serve_host_page,
+    sign_in_dashboard, until, widget_frame,
 };
 use support::chat::ChatClient;
 use support::client::{http, visitor_session};
@@ -63,12 +63,7 @@ async fn a_visitor_on_a_third_party_page_chats_with_an_agent_in_the_dashboard() 
 
     // The agent logs into the dashboard and sees the conversation.
     sign_in_dashboard(&agent, &livedesk, &site.agent_email).await;
-    let conversation = agent
-        .wait()
-        .for_element(Locator::Css("[data-ld=conversation]"))
-        .await
-        .expect("the conversation is listed");
-    conversation.click().await.unwrap();
+    click_when_shown(&agent, "[data-ld=conversation]").await;
     until(&agent, "the visitor's hello in the dashboard", || async {
         messages_by(&agent, "visitor")
             .await
@@ -224,13 +219,7 @@ async fn the_dashboard_behind_nginx_outlives_a_crash_of_its_node_and_misses_noth
     let mut visitor = ChatClient::visitor(&session);
     visitor.connect(&survivor).await.unwrap();
     visitor.send("hello from the shop").await;
-    desk.wait()
-        .for_element(Locator::Css("[data-ld=conversation]"))
-        .await
-        .expect("the conversation is listed")
-        .click()
-        .await
-        .unwrap();
+    click_when_shown(&desk, "[data-ld=conversation]").await;
     until(&desk, "the hello in the dashboard", || async {
         messages_by(&desk, "visitor").await.len() == 1
     })

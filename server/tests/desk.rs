@@ -12,7 +12,7 @@ use livedesk_protocol::frames::{ServerFrame, VisitorFrame};
 use livedesk_protocol::ids::{ClientId, ConversationId};
 use livedesk_server::assignment::settings::{self, RoutingSettings};
 
-use support::browser::{Driver, js, sign_in_dashboard, text_of, until};
+use support::browser::{Driver, click_when_shown as click, js, sign_in_dashboard, text_of, until};
 use support::client::{Socket, http, visitor_session};
 use support::{TestApp, TestNode};
 
@@ -40,17 +40,6 @@ async fn visitor_says(socket: &mut Socket, body: &str) -> ConversationId {
             _ => None,
         })
         .await
-}
-
-async fn click(client: &Client, css: &str) {
-    client
-        .wait()
-        .for_element(Locator::Css(css))
-        .await
-        .unwrap_or_else(|e| panic!("{css}: {e}"))
-        .click()
-        .await
-        .unwrap_or_else(|e| panic!("clicking {css}: {e}"));
 }
 
 async fn type_into(client: &Client, css: &str, text: &str) {

@@ -345,6 +345,28 @@ pub async fn text_of(client: &Client, css: &str) -> String {
     }
 }
 
+/// Clicks the first element matching `css` once it is shown. A live list may draw a row
+/// again between finding and clicking it (the row of a chat that was just assigned): then
+/// the new row is found and clicked.
+pub async fn click_when_shown(client: &Client, css: &str) {
+    for _ in 0..20 {
+        let found = client.wait().for_element(Locator::Css(css)).await;
+        match found {
+            Ok(element) => match element.click().await {
+                Ok(()) => return,
+                Err(fantoccini::error::CmdError::Standard(e))
+                    if e.error == fantoccini::error::ErrorStatus::StaleElementReference =>
+                {
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                }
+                Err(e) => panic!("clicking {css}: {e}"),
+            },
+            Err(e) => panic!("waiting for {css}: {e}"),
+        }
+    }
+    panic!("{css} kept being drawn again before it could be clicked");
+}
+
 /// Signs in to the dashboard at `base` (the node, or nginx in front of the nodes) with the
 /// test accounts' password.
 pub async fn sign_in_dashboard(agent: &Client, base: &str, email: &str) {
