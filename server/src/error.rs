@@ -63,6 +63,17 @@ impl AppError {
         Self::new(ErrorCode::NotFound, format!("{what} not found"))
     }
 
+    /// A write that broke the unique index `constraint` means a name already in use: a
+    /// `conflict` with `message`. Any other database error stays as it is.
+    pub fn taken(error: sqlx::Error, constraint: &str, message: impl Into<String>) -> Self {
+        match &error {
+            sqlx::Error::Database(db) if db.constraint() == Some(constraint) => {
+                Self::new(ErrorCode::Conflict, message)
+            }
+            _ => error.into(),
+        }
+    }
+
     /// The code and message a client may see. Logs internal errors.
     pub fn to_client(&self) -> (ErrorCode, String) {
         match self {

@@ -4,7 +4,6 @@
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use livedesk_protocol::ErrorCode;
 use livedesk_protocol::ids::{DepartmentId, SiteId};
 use livedesk_protocol::routing::{Department, DepartmentInput, Strategy};
 
@@ -118,13 +117,9 @@ fn found(rows: u64) -> AppResult<()> {
 }
 
 fn name_taken(error: sqlx::Error) -> AppError {
-    match &error {
-        sqlx::Error::Database(db) if db.constraint() == Some("departments_site_name_key") => {
-            AppError::new(
-                ErrorCode::Conflict,
-                "the site has a department of this name",
-            )
-        }
-        _ => error.into(),
-    }
+    AppError::taken(
+        error,
+        "departments_site_name_key",
+        "the site has a department of this name",
+    )
 }

@@ -10,7 +10,6 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::routing::{get, put};
 use axum::{Json, Router};
-use livedesk_protocol::ErrorCode;
 use livedesk_protocol::admin::{CannedResponse, CannedResponseInput};
 use livedesk_protocol::ids::CannedResponseId;
 
@@ -51,15 +50,11 @@ async fn list(
 }
 
 fn taken(error: sqlx::Error, shortcut: &str) -> AppError {
-    match &error {
-        sqlx::Error::Database(db) if db.constraint() == Some("canned_responses_shortcut_key") => {
-            AppError::new(
-                ErrorCode::Conflict,
-                format!("the shortcut {shortcut} is already in use"),
-            )
-        }
-        _ => error.into(),
-    }
+    AppError::taken(
+        error,
+        "canned_responses_shortcut_key",
+        format!("the shortcut {shortcut} is already in use"),
+    )
 }
 
 async fn create(

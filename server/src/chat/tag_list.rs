@@ -12,7 +12,6 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::routing::{get, put};
 use axum::{Json, Router};
-use livedesk_protocol::ErrorCode;
 use livedesk_protocol::admin::{SiteTag, SiteTagInput};
 use livedesk_protocol::ids::{SiteId, SiteTagId};
 use sqlx::PgPool;
@@ -65,12 +64,11 @@ async fn one(db: &PgPool, site: SiteId, id: SiteTagId) -> AppResult<SiteTag> {
 }
 
 fn taken(error: sqlx::Error, name: &str) -> AppError {
-    match &error {
-        sqlx::Error::Database(db) if db.constraint() == Some("site_tags_name_key") => {
-            AppError::new(ErrorCode::Conflict, format!("the tag \"{name}\" exists"))
-        }
-        _ => error.into(),
-    }
+    AppError::taken(
+        error,
+        "site_tags_name_key",
+        format!("the tag \"{name}\" exists"),
+    )
 }
 
 async fn create(
