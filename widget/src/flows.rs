@@ -3,6 +3,8 @@
 //! pre-chat form, typing both ways, read receipts, the rating after the end, the page the
 //! visitor is on, and the visitor's details from the API.
 
+use std::collections::BTreeMap;
+
 use livedesk_protocol::chat::Rating;
 use livedesk_protocol::frames::VisitorFrame;
 use livedesk_protocol::ids::{ClientId, ConversationId};
@@ -622,21 +624,22 @@ impl Widget {
                 .filter(|v| !v.trim().is_empty())
         };
         let custom = data.field("customData").map(|c| {
-            js_sys::Object::keys(c.unchecked_ref::<js_sys::Object>())
-                .iter()
-                .filter_map(|k| {
-                    let key = k.as_string()?;
+            // Inserted one by one, not collected: `collect` into a map sorts first, and the
+            // sort's code would weigh more in the wasm than this loop.
+            let mut custom = BTreeMap::new();
+            for key in js_sys::Object::keys(c.unchecked_ref::<js_sys::Object>()).iter() {
+                if let Some(key) = key.as_string() {
                     let value = c.field(&key).and_then(|v| v.string()).unwrap_or_default();
-                    Some((key, value))
-                })
-                .collect()
+                    custom.insert(key, value);
+                }
+            }
+            custom
         });
         let profile = VisitorProfile {
             name: text("name"),
             email: text("email"),
             phone: text("phone"),
-            custom_data: custom
-                .filter(|c: &std::collections::BTreeMap<String, String>| !c.is_empty()),
+            custom_data: custom.filter(|c| !c.is_empty()),
         };
         self.flow.pending_profile = Some(profile);
         self.flush_profile();

@@ -5,8 +5,6 @@
 //! message can arrive more than once (as an ack, as a live `message` frame, in a replay
 //! after a reconnect); only its first arrival is shown.
 
-use std::collections::BTreeSet;
-
 use livedesk_protocol::ids::{ClientId, ConversationId};
 
 use crate::wire::ChatMessage;
@@ -15,7 +13,9 @@ use crate::wire::ChatMessage;
 pub struct Transcript {
     /// The conversation the stored seqs belong to.
     conversation: Option<ConversationId>,
-    stored: BTreeSet<i64>,
+    /// Ascending. A sorted `Vec` rather than a `BTreeSet`: the B-tree's code would cost the
+    /// widget's wasm more than the whole transcript logic.
+    stored: Vec<i64>,
     /// In send order.
     pending: Vec<Pending>,
 }
@@ -93,22 +93,24 @@ impl Transcript {
     /// in an ack; otherwise the message's own `client_id` is used.
     pub fn place(&mut self, message: &ChatMessage, sender_cid: Option<ClientId>) -> Placement {
         self.follow(message.conversation_id);
-        if !self.stored.insert(message.seq) {
+        let Err(index) = self.stored.binary_search(&message.seq) else {
             return Placement::Duplicate;
-        }
+        };
+        self.stored.insert(index, message.seq);
         let confirmed = sender_cid
             .or(message.client_id)
             .and_then(|cid| self.pending.iter().position(|p| p.cid == cid && !p.failed))
             .map(|index| self.pending.remove(index).cid);
-        let anchor = self.anchor_after(message.seq);
+        let anchor = self.anchor_after(index);
         match confirmed {
             Some(cid) => Placement::Confirms { cid, anchor },
             None => Placement::New { anchor },
         }
     }
 
-    fn anchor_after(&self, seq: i64) -> Anchor {
-        if let Some(next) = self.stored.range(seq + 1..).next() {
+    /// Where the stored message at `index` of `stored` goes.
+    fn anchor_after(&self, index: usize) -> Anchor {
+        if let Some(next) = self.stored.get(index + 1) {
             Anchor::Seq(*next)
         } else if let Some(first) = self.pending.first() {
             Anchor::Pending(first.cid)

@@ -82,7 +82,7 @@ impl Widget {
             Ok(file) => {
                 self.view.set_status(None);
                 let body = file_message_body(&UploadedFile {
-                    id: file.id.parse().unwrap_or_default(),
+                    id: uuid::Uuid::try_parse(&file.id).unwrap_or_default(),
                     name: file.name.clone(),
                     mime: FileKind::Pdf,
                     size_bytes: 0,

@@ -4,7 +4,6 @@
 //! element's text is exactly its body; the agent's name and a failure reason are shown
 //! by CSS from `data-name` / `data-error`.
 
-use std::collections::{BTreeMap, HashMap};
 
 use livedesk_protocol::ids::ClientId;
 use wasm_bindgen::{JsCast, JsValue};
@@ -47,8 +46,11 @@ pub struct View {
     pub composer: HtmlTextAreaElement,
     pub send: Element,
     pub close: Element,
-    stored: BTreeMap<i64, Element>,
-    pending: HashMap<ClientId, Element>,
+    /// Stored messages on screen, ascending by seq; pending ones in send order. `Vec`s
+    /// rather than maps: a B-tree's or hash map's code would cost the wasm more than these
+    /// few lookups in lists of a conversation's length.
+    stored: Vec<(i64, Element)>,
+    pending: Vec<(ClientId, Element)>,
 }
 
 impl View {
@@ -268,8 +270,8 @@ impl View {
             composer,
             send,
             close,
-            stored: BTreeMap::new(),
-            pending: HashMap::new(),
+            stored: Vec::new(),
+            pending: Vec::new(),
         })
     }
 
@@ -288,14 +290,11 @@ impl View {
     }
 
     /// The first letter of the header's title (the agent's name once one answers), for the
-    /// call panel's avatar.
+    /// call panel's avatar. The stylesheet shows it in capitals: `char::to_uppercase` would
+    /// add Unicode's case tables, ≈ 7 KB gzip, to the wasm.
     pub fn title_initial(&self) -> String {
         let title = self.title.text_content().unwrap_or_default();
-        title
-            .chars()
-            .next()
-            .map(|c| c.to_uppercase().collect())
-            .unwrap_or_default()
+        title.chars().next().map(String::from).unwrap_or_default()
     }
 
     pub fn set_title(&self, text: &str) {
@@ -327,12 +326,12 @@ impl View {
         };
         let _ = el.set_attribute("data-state", "pending");
         let _ = self.list.append_child(&el);
-        self.pending.insert(cid, el);
+        self.pending.push((cid, el));
         self.scroll_to_end();
     }
 
     pub fn fail(&self, cid: ClientId, reason: &str) {
-        if let Some(el) = self.pending.get(&cid) {
+        if let Some(el) = self.pending_element(cid) {
             let _ = el.set_attribute("data-state", "failed");
             let _ = el.set_attribute("data-error", reason);
         }
@@ -356,7 +355,8 @@ impl View {
 
     /// Turns the pending message `cid` into the stored `message`.
     pub fn confirm(&mut self, cid: ClientId, message: &ChatMessage, anchor: Anchor) {
-        if let Some(el) = self.pending.remove(&cid) {
+        let index = self.pending.iter().position(|(c, _)| *c == cid);
+        if let Some((_, el)) = index.map(|i| self.pending.remove(i)) {
             let _ = el.remove_attribute("data-state");
             let _ = el.set_attribute("data-receipt", "sent");
             self.store(el, message.seq, anchor);
@@ -368,13 +368,25 @@ impl View {
     fn store(&mut self, el: Element, seq: i64, anchor: Anchor) {
         let _ = el.set_attribute("data-seq", &seq.to_string());
         let next = match anchor {
-            Anchor::Seq(seq) => self.stored.get(&seq),
-            Anchor::Pending(cid) => self.pending.get(&cid),
+            Anchor::Seq(seq) => self.stored_element(seq),
+            Anchor::Pending(cid) => self.pending_element(cid),
             Anchor::End => None,
         };
         let _ = self.list.insert_before(&el, next.map(|e| e.as_ref()));
-        self.stored.insert(seq, el);
+        match self.stored.binary_search_by_key(&seq, |(s, _)| *s) {
+            Ok(index) => self.stored[index].1 = el,
+            Err(index) => self.stored.insert(index, (seq, el)),
+        }
         self.scroll_to_end();
+    }
+
+    fn stored_element(&self, seq: i64) -> Option<&Element> {
+        let index = self.stored.binary_search_by_key(&seq, |(s, _)| *s).ok()?;
+        Some(&self.stored[index].1)
+    }
+
+    fn pending_element(&self, cid: ClientId) -> Option<&Element> {
+        self.pending.iter().find(|(c, _)| *c == cid).map(|(_, el)| el)
     }
 
     fn message_element(&self, author: &str, body: &str) -> Result<Element, JsValue> {
@@ -394,7 +406,7 @@ impl View {
     /// Puts a preview of a shared file on the pending message `cid`: the image itself, or
     /// the file's name for a PDF.
     pub fn attach_preview(&self, cid: ClientId, url: Option<&str>, name: &str) {
-        if let Some(el) = self.pending.get(&cid) {
+        if let Some(el) = self.pending_element(cid) {
             self.preview_on(el, url, name);
         }
     }
@@ -402,7 +414,7 @@ impl View {
     /// The same for a stored message (a file shared earlier, seen after a reload): an image
     /// is shown, a PDF is a link that downloads it. `url` is an object URL of the file.
     pub fn attach_stored_preview(&self, seq: i64, url: &str, name: &str, image: bool) {
-        let Some(el) = self.stored.get(&seq) else {
+        let Some(el) = self.stored_element(seq) else {
             return;
         };
         if el

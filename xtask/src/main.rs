@@ -25,6 +25,7 @@ mod process;
 mod run;
 mod setup;
 mod test;
+mod wasm_imports;
 mod web;
 
 use anyhow::{Result, bail};

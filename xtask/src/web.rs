@@ -7,6 +7,7 @@
 
 use crate::paths::{self, which};
 use crate::process::run;
+use crate::wasm_imports;
 use anyhow::{Context, Result, bail};
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -81,6 +82,10 @@ fn build_app(app: &App, web: &Path) -> Result<()> {
         .args(["--target", "web", "--no-typescript", "--out-dir"])
         .arg(&out)
         .arg(&optimised))?;
+    let glue = out.join(format!("{artifact}.js"));
+    wasm_imports::shorten(&out.join(format!("{artifact}_bg.wasm")), &glue)?;
+    // The glue's comments and indentation go too; its template literals are one line each.
+    fs::write(&glue, strip_js(&fs::read_to_string(&glue)?))?;
     copy_dir(&paths::root().join(app.dir).join("static"), &out)?;
     strip_scripts(&out)?;
     if app.dir == "widget" {
