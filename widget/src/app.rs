@@ -308,9 +308,10 @@ impl Widget {
             } => log(&format!("server error {code}: {message}")),
             Incoming::Status(status) => self.on_status(status),
             Incoming::Queue {
+                conversation_id,
                 position,
                 wait_secs,
-            } => self.on_queue(position, wait_secs),
+            } => self.on_queue(conversation_id, position, wait_secs),
             Incoming::WaitTimedOut => self.on_wait_timed_out(),
             Incoming::Assigned { agent_name } => self.on_assigned(&agent_name),
             Incoming::Closed { conversation_id } => self.on_closed(conversation_id),

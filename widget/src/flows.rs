@@ -44,6 +44,9 @@ pub struct Flow {
     /// The `close` sent by "Leave the queue", whose end is not rated.
     pub leaving: Option<ClientId>,
     pub left_queue: bool,
+    /// The conversation that closed last: a queue position for it that arrives after the
+    /// close (the server sends both from different places) must not bring the queue back.
+    pub closed: Option<ConversationId>,
     /// The closed conversation being rated, the cid of the sent rating, and the score.
     pub rating: Option<(ConversationId, Option<ClientId>, u8)>,
     /// The page this tab shows, sent again on every new socket.
@@ -204,7 +207,10 @@ impl Widget {
         }
     }
 
-    pub(crate) fn on_queue(&mut self, position: u64, wait_secs: u64) {
+    pub(crate) fn on_queue(&mut self, id: ConversationId, position: u64, wait_secs: u64) {
+        if self.flow.closed == Some(id) {
+            return;
+        }
         self.flow.in_conversation = true;
         self.flow.queued = Some((position, wait_secs));
         self.refresh_panels();
@@ -232,6 +238,7 @@ impl Widget {
     }
 
     pub(crate) fn on_closed(&mut self, id: ConversationId) {
+        self.flow.closed = Some(id);
         self.flow.in_conversation = false;
         self.flow.queued = None;
         self.flow.waited = false;

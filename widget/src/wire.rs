@@ -66,6 +66,7 @@ pub enum Incoming {
     Status(Status),
     /// `queue_position`: the open conversation waits at this place (1 = next).
     Queue {
+        conversation_id: ConversationId,
         position: u64,
         wait_secs: u64,
     },
@@ -222,6 +223,7 @@ fn read_incoming(frame: &impl Json) -> Option<Incoming> {
         },
         "site_status" => Incoming::Status(status(&frame.field("status")?)?),
         "queue_position" => Incoming::Queue {
+            conversation_id: uuid(frame, "conversation_id")?,
             position: integer(frame, "position")?.max(0) as u64,
             wait_secs: integer(frame, "estimated_wait_secs")?.max(0) as u64,
         },
@@ -536,6 +538,7 @@ mod tests {
                     estimated_wait_secs: 90,
                 },
                 Incoming::Queue {
+                    conversation_id: ConversationId(id(2)),
                     position: 3,
                     wait_secs: 90,
                 },
