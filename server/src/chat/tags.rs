@@ -79,6 +79,56 @@ pub async fn remove(
     })
 }
 
+/// Renames `old` to `new` on every conversation of `site` that carries it (a conversation
+/// that has both keeps one); the conversations it touched.
+pub async fn rename_everywhere(
+    tx: &mut PgConnection,
+    site: SiteId,
+    old: &str,
+    new: &str,
+) -> AppResult<Vec<ConversationId>> {
+    let mut touched = sqlx::query_scalar!(
+        "DELETE FROM conversation_tags o
+         WHERE o.site_id = $1 AND o.tag = $2
+           AND EXISTS (SELECT 1 FROM conversation_tags n
+                       WHERE n.conversation_id = o.conversation_id AND n.tag = $3)
+         RETURNING o.conversation_id",
+        site.0,
+        old,
+        new
+    )
+    .fetch_all(&mut *tx)
+    .await?;
+    touched.extend(
+        sqlx::query_scalar!(
+            "UPDATE conversation_tags SET tag = $3 WHERE site_id = $1 AND tag = $2
+             RETURNING conversation_id",
+            site.0,
+            old,
+            new
+        )
+        .fetch_all(&mut *tx)
+        .await?,
+    );
+    Ok(touched.into_iter().map(ConversationId).collect())
+}
+
+/// Takes `tag` off every conversation of `site`; the conversations it touched.
+pub async fn remove_everywhere(
+    tx: &mut PgConnection,
+    site: SiteId,
+    tag: &str,
+) -> AppResult<Vec<ConversationId>> {
+    let touched = sqlx::query_scalar!(
+        "DELETE FROM conversation_tags WHERE site_id = $1 AND tag = $2 RETURNING conversation_id",
+        site.0,
+        tag
+    )
+    .fetch_all(&mut *tx)
+    .await?;
+    Ok(touched.into_iter().map(ConversationId).collect())
+}
+
 /// The conversation's tags, sorted, with the conversation locked so concurrent changes of
 /// its tags take turns (and the limit holds). `not_found` for another site's conversation.
 async fn lock_tags(

@@ -5,6 +5,10 @@ use livedesk_protocol::frames::{AgentFrame, ServerFrame};
 use livedesk_protocol::ids::{AgentId, ClientId, ConversationId, DepartmentId};
 use livedesk_protocol::routing::{MAX_TAGS, TransferTarget};
 
+use reqwest::Method;
+use serde_json::json;
+
+use crate::admin_agents::call;
 use crate::assignment::{assigned_in_db, assigned_to};
 use crate::messaging::{agent, answer, send_as_visitor, visitor};
 use crate::routing::{department, join_department};
@@ -436,4 +440,111 @@ async fn bad_tags_too_many_tags_and_other_sites_conversations_are_refused() {
         .await
         .unwrap();
     assert_eq!(count, MAX_TAGS as i64);
+}
+
+#[tokio::test]
+async fn renaming_or_removing_a_listed_tag_changes_the_conversations_that_carry_it_live() {
+    let mut h = ali_has_a_chat().await;
+    let admin = login(&h.app.node, &h.app.site.admin_email).await;
+    let path = "/api/v1/site/tags";
+    let (status, listed) = call(
+        &h.app.node,
+        &admin.access_token,
+        Method::POST,
+        path,
+        json!({"name": "billing"}),
+    )
+    .await;
+    assert_eq!(status, 201, "{listed}");
+    let one = format!("{path}/{}", listed["id"].as_str().unwrap());
+    // A second conversation already carries both the old and the new name.
+    let session = visitor_session(&h.app.node, &h.app.site).await;
+    let mut other_widget = visitor(&h.app.node, &session.visitor_token).await;
+    let other = send_as_visitor(&mut other_widget, "and mine too")
+        .await
+        .conversation_id;
+    for (conversation, tag) in [
+        (h.conversation, "billing"),
+        (other, "billing"),
+        (other, "invoices"),
+    ] {
+        let (cid, frame) = tag_frame(conversation, tag, true);
+        assert_eq!(answer(&mut h.ada_desk, cid, &frame).await, Ok(()));
+    }
+    tags_become(&mut h.ali_desk, &["billing", "invoices"]).await;
+
+    let (status, renamed) = call(
+        &h.app.node,
+        &admin.access_token,
+        Method::PUT,
+        &one,
+        json!({"name": "Invoices", "color": "#0f766e"}),
+    )
+    .await;
+    assert_eq!(status, 200, "{renamed}");
+    assert_eq!(renamed["name"], "invoices");
+    assert_eq!(renamed["conversations"], 2, "{renamed}");
+    let stored = |conversation: ConversationId| {
+        let db = h.app.db.clone();
+        async move {
+            sqlx::query_scalar::<_, String>(
+                "SELECT tag FROM conversation_tags WHERE conversation_id = $1 ORDER BY tag",
+            )
+            .bind(conversation.0)
+            .fetch_all(&db)
+            .await
+            .unwrap()
+        }
+    };
+    assert_eq!(stored(h.conversation).await, ["invoices"]);
+    assert_eq!(stored(other).await, ["invoices"], "one tag, not two");
+    // Both open conversations are shown anew, without the old name.
+    let mut told = Vec::new();
+    while told.len() < 2 {
+        let (conversation, tags) = h
+            .ali_desk
+            .recv_until(|f| match f {
+                ServerFrame::TagsChanged {
+                    conversation_id,
+                    tags,
+                } if tags == ["invoices"] => Some((conversation_id, tags)),
+                _ => None,
+            })
+            .await;
+        assert_eq!(tags, ["invoices"]);
+        told.push(conversation);
+    }
+    told.sort();
+    let mut expected = vec![h.conversation, other];
+    expected.sort();
+    assert_eq!(told, expected);
+
+    // Another site's admin can neither rename nor remove it.
+    let intruder_site = create_site(&h.app.db, "Other Shop", "https://other.example.com").await;
+    let intruder = login(&h.app.node, &intruder_site.admin_email).await;
+    for method in [Method::PUT, Method::DELETE] {
+        let (status, _) = call(
+            &h.app.node,
+            &intruder.access_token,
+            method,
+            &one,
+            json!({"name": "stolen"}),
+        )
+        .await;
+        assert_eq!(status, 404);
+    }
+    assert_eq!(stored(h.conversation).await, ["invoices"]);
+
+    let (status, _) = call(
+        &h.app.node,
+        &admin.access_token,
+        Method::DELETE,
+        &one,
+        json!(null),
+    )
+    .await;
+    assert_eq!(status, 204);
+    assert!(stored(h.conversation).await.is_empty());
+    assert!(stored(other).await.is_empty());
+    tags_become(&mut h.ada_desk, &[]).await;
 }
