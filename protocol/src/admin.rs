@@ -474,7 +474,14 @@ pub struct SiteSummary {
     pub suspended: bool,
     /// Active accounts of the site.
     pub agents: u64,
+    /// Active accounts with a dashboard connected now.
+    pub agents_online: u64,
     pub open_conversations: u64,
+    /// Open conversations no agent has yet (in the queue).
+    pub waiting: u64,
+    /// Conversations and offline-form messages of the last 24 hours.
+    pub conversations_24h: u64,
+    pub offline_messages_24h: u64,
     #[serde(with = "time::serde::rfc3339")]
     pub created_at: OffsetDateTime,
 }

@@ -1,18 +1,23 @@
 //! The admin console in real headless Chromium: an admin adds an agent who then signs in,
 //! changes routing and business hours (and sees the widget's state change in the preview),
 //! and adds a canned response; the agent sees no settings and is refused at the API; an
-//! admin of another site sees only their own agents.
+//! admin of another site sees only their own agents; a superadmin watches every site's
+//! figures change on the sites page.
 
 #![allow(clippy::unwrap_used)]
 
 mod support;
 
 use fantoccini::{Client, Locator};
+use livedesk_protocol::api::Role;
+use livedesk_protocol::frames::{ServerFrame, VisitorFrame};
+use livedesk_protocol::ids::ClientId;
 use livedesk_protocol::routing::{RoutingConfig, Strategy};
+use livedesk_server::admin::{NewAgent, create_agent};
 use serde_json::json;
 
 use support::browser::{Driver, sign_in_dashboard_as, text_of, until, visible};
-use support::client::{http, login};
+use support::client::{Socket, http, login, visitor_session};
 use support::{PASSWORD, TestApp, create_site};
 
 async fn sign_in(client: &Client, base: &str, email: &str, password: &str) {
@@ -276,4 +281,75 @@ async fn an_admin_of_another_site_sees_only_their_own_agents() {
         .unwrap();
     assert_eq!(reached.status(), 404);
     intruder.close().await.ok();
+}
+
+#[tokio::test]
+async fn a_superadmin_watches_every_sites_figures_change_without_a_reload() {
+    let app = TestApp::spawn().await;
+    create_agent(
+        &app.db,
+        NewAgent {
+            site: None,
+            email: "root@example.com",
+            name: "Root",
+            role: Role::Superadmin,
+            password: PASSWORD,
+        },
+    )
+    .await
+    .unwrap();
+    create_site(&app.db, "Kahve Evi", "https://kahve.example.com").await;
+    let base = app.node.origin();
+    let driver = Driver::start();
+    let (root, _profile) = driver.browser().await;
+    sign_in(&root, &base, "root@example.com", PASSWORD).await;
+    open_settings(&root, &base, "sites").await;
+    let acme = "[data-ld=site-row][data-name='Acme Shoes']";
+    until(&root, "both sites listed", || async {
+        visible(&root, acme).await
+            && visible(&root, "[data-ld=site-row][data-name='Kahve Evi']").await
+    })
+    .await;
+    assert_eq!(
+        text_of(&root, &format!("{acme} [data-ld=site-waiting]")).await,
+        "0"
+    );
+    assert_eq!(text_of(&root, "[data-ld=total-waiting]").await, "0");
+
+    // A visitor of Acme writes while no agent is online: the page shows the wait by itself.
+    let session = visitor_session(&app.node, &app.site).await;
+    let mut widget = Socket::visitor(&app.node, &session.visitor_token).await;
+    let cid = ClientId::new_random();
+    widget
+        .send_json(&VisitorFrame::Send {
+            cid,
+            body: "anyone there?".into(),
+            start: None,
+        })
+        .await;
+    widget
+        .recv_until(|f| match f {
+            ServerFrame::Ack { cid: c, .. } if c == cid => Some(()),
+            _ => None,
+        })
+        .await;
+    until(&root, "the waiting visitor counted", || async {
+        text_of(&root, &format!("{acme} [data-ld=site-waiting]")).await == "1"
+            && text_of(&root, "[data-ld=total-waiting]").await == "1"
+            && text_of(&root, "[data-ld=total-24h]").await == "1"
+    })
+    .await;
+    let kahve_row = "[data-ld=site-row][data-name='Kahve Evi']";
+    assert_eq!(
+        text_of(&root, &format!("{kahve_row} [data-ld=site-waiting]")).await,
+        "0"
+    );
+    assert!(
+        text_of(&root, "[data-ld=sites-total]")
+            .await
+            .to_lowercase()
+            .contains("all 2 sites"),
+        "{}",
+        text_of(&root, "[data-ld=sites-total]").await
+    );
 }

@@ -1,6 +1,8 @@
 //! The installation's sites, for superadmins only.
 //!
-//! - `GET /api/v1/sites`: every site with its active accounts and open conversations.
+//! - `GET /api/v1/sites`: the cross-site view: every site with its active accounts, those
+//!   online now, open and waiting conversations, and the last 24 hours' conversations and
+//!   offline messages.
 //! - `POST /api/v1/sites`: a new site (name, allowed origins); the answer carries its key.
 //! - `PUT /api/v1/sites/{id}/suspended`: suspend or unsuspend. A suspended site's widget
 //!   is refused (frame, sessions, sockets) and its agents are signed out.
@@ -19,6 +21,7 @@ use super::settings::parse_origins;
 use crate::auth::CurrentAgent;
 use crate::error::{AppError, AppResult};
 use crate::extract::ApiJson;
+use crate::presence::news::site_presence;
 use crate::realtime::event::HubEvent;
 use crate::realtime::send::publish;
 use crate::state::AppState;
@@ -35,26 +38,47 @@ async fn summaries(state: &AppState, only: Option<SiteId>) -> AppResult<Vec<Site
         r#"SELECT s.id, s.name, s.site_key, s.allowed_origins, s.suspended, s.created_at,
                   (SELECT count(*) FROM agents a WHERE a.site_id = s.id AND a.active) AS "agents!",
                   (SELECT count(*) FROM conversations c
-                   WHERE c.site_id = s.id AND c.status = 'open') AS "open_conversations!"
+                   WHERE c.site_id = s.id AND c.status = 'open') AS "open_conversations!",
+                  (SELECT count(*) FROM conversations c
+                   WHERE c.site_id = s.id AND c.status = 'open'
+                     AND c.assigned_agent_id IS NULL) AS "waiting!",
+                  (SELECT count(*) FROM conversations c
+                   WHERE c.site_id = s.id
+                     AND c.created_at > now() - interval '24 hours') AS "conversations_24h!",
+                  (SELECT count(*) FROM offline_messages o
+                   WHERE o.site_id = s.id
+                     AND o.created_at > now() - interval '24 hours') AS "offline_messages_24h!"
            FROM sites s WHERE ($1::uuid IS NULL OR s.id = $1)
            ORDER BY lower(s.name), s.id"#,
         only.map(|s| s.0)
     )
     .fetch_all(&state.db)
     .await?;
-    Ok(rows
-        .into_iter()
-        .map(|r| SiteSummary {
-            id: SiteId(r.id),
+    let count = |n: i64| u64::try_from(n).unwrap_or(0);
+    let mut summaries = Vec::with_capacity(rows.len());
+    for r in rows {
+        let id = SiteId(r.id);
+        let agents_online = site_presence(state, id)
+            .await?
+            .iter()
+            .filter(|agent| agent.online)
+            .count();
+        summaries.push(SiteSummary {
+            id,
             name: r.name,
             site_key: r.site_key,
             allowed_origins: r.allowed_origins,
             suspended: r.suspended,
-            agents: u64::try_from(r.agents).unwrap_or(0),
-            open_conversations: u64::try_from(r.open_conversations).unwrap_or(0),
+            agents: count(r.agents),
+            agents_online: agents_online as u64,
+            open_conversations: count(r.open_conversations),
+            waiting: count(r.waiting),
+            conversations_24h: count(r.conversations_24h),
+            offline_messages_24h: count(r.offline_messages_24h),
             created_at: r.created_at,
-        })
-        .collect())
+        });
+    }
+    Ok(summaries)
 }
 
 async fn one(state: &AppState, site: SiteId) -> AppResult<SiteSummary> {

@@ -11,9 +11,11 @@ use reqwest::Method;
 use serde_json::json;
 
 use crate::admin_agents::{call, code};
-use crate::messaging::{send_as_visitor, visitor};
+use crate::assignment::assigned_to;
+use crate::messaging::{agent, send_as_visitor, visitor};
 use crate::support::client::{http, login, visitor_session};
 use crate::support::{PASSWORD, TestApp, create_site};
+use crate::widget_forms::post_as_visitor;
 
 #[tokio::test]
 async fn admins_write_canned_responses_and_every_agent_reads_them() {
@@ -517,4 +519,75 @@ async fn superadmins_create_suspend_and_staff_sites_and_admins_may_not() {
     )
     .await;
     assert_eq!(status, 404);
+}
+
+#[tokio::test]
+async fn the_cross_site_view_counts_each_sites_online_agents_waiting_chats_and_offline_messages() {
+    let app = TestApp::spawn().await;
+    admin::create_agent(
+        &app.db,
+        NewAgent {
+            site: None,
+            email: "root@example.com",
+            name: "Root",
+            role: Role::Superadmin,
+            password: PASSWORD,
+        },
+    )
+    .await
+    .unwrap();
+    let root = login(&app.node, "root@example.com").await;
+
+    // Acme: nobody online, one visitor waiting, one offline message.
+    let session = visitor_session(&app.node, &app.site).await;
+    let mut waiting = visitor(&app.node, &session.visitor_token).await;
+    send_as_visitor(&mut waiting, "anyone there?").await;
+    let (status, body) = post_as_visitor(
+        &app.node,
+        "/api/v1/visitor/offline-messages",
+        Some(&session.visitor_token),
+        &json!({"name": "Ayşe", "email": "ayse@example.com", "message": "Call me back"}),
+    )
+    .await;
+    assert_eq!(status, 201, "{body}");
+    // Kahve Evi: its agent online, with one chat.
+    let kahve = create_site(&app.db, "Kahve Evi", "https://kahve.example.com").await;
+    let barista = login(&app.node, &kahve.agent_email).await;
+    let _barista_desk = agent(&app.node, &barista.access_token).await;
+    let guest = visitor_session(&app.node, &kahve).await;
+    let mut guest = visitor(&app.node, &guest.visitor_token).await;
+    let chat = send_as_visitor(&mut guest, "a table for two?").await;
+    assigned_to(&mut guest, chat.conversation_id).await;
+
+    let (status, listed) = call(
+        &app.node,
+        &root.access_token,
+        Method::GET,
+        "/api/v1/sites",
+        json!(null),
+    )
+    .await;
+    assert_eq!(status, 200, "{listed}");
+    let listed: Vec<SiteSummary> = serde_json::from_value(listed).unwrap();
+    let figures = |id| {
+        let s = listed.iter().find(|s| s.id == id).unwrap();
+        (
+            s.agents,
+            s.agents_online,
+            s.open_conversations,
+            s.waiting,
+            s.conversations_24h,
+            s.offline_messages_24h,
+        )
+    };
+    assert_eq!(figures(app.site.id), (2, 0, 1, 1, 1, 1));
+    assert_eq!(figures(kahve.id), (2, 1, 1, 0, 1, 0));
+
+    // No site's admin or agent sees it.
+    let acme_admin = login(&app.node, &app.site.admin_email).await;
+    for token in [&barista.access_token, &acme_admin.access_token] {
+        let (status, answer) =
+            call(&app.node, token, Method::GET, "/api/v1/sites", json!(null)).await;
+        assert_eq!((status, code(&answer)), (403, ErrorCode::Forbidden));
+    }
 }

@@ -10,7 +10,7 @@ use crate::messaging::{agent, visitor};
 use crate::support::client::{http, login, visitor_session};
 use crate::support::{TestApp, TestNode, create_site};
 
-async fn post_as_visitor(
+pub async fn post_as_visitor(
     node: &TestNode,
     path: &str,
     token: Option<&str>,

@@ -1,5 +1,7 @@
-//! Superadmins only: every site of the installation with its active accounts and open
-//! conversations; creating a site (which shows its key and embed snippet and lets the
+//! Superadmins only: the cross-site view, every site of the installation with its active
+//! accounts and those online, open and waiting conversations, and the last 24 hours'
+//! conversations and offline messages, with the installation's totals, refreshed every
+//! 10 seconds; creating a site (which shows its key and embed snippet and lets the
 //! superadmin create the site's first admin); suspending and unsuspending.
 
 use leptos::prelude::*;
@@ -13,6 +15,7 @@ use livedesk_protocol::routing::SiteAgent;
 
 use super::{Feedback, FeedbackLine, LoadState, fetch, send, split_list};
 use crate::desk::{Desk, Load};
+use crate::session;
 
 #[component]
 pub fn SitesPage() -> impl IntoView {
@@ -22,6 +25,29 @@ pub fn SitesPage() -> impl IntoView {
     let created = RwSignal::new(None::<SiteSummary>);
     let reload = move || fetch(desk, "/api/v1/sites", list, load);
     reload();
+    // Quietly, without the loading state: the figures change under the superadmin's eyes.
+    let refresh = set_interval_with_handle(
+        move || {
+            spawn_local(async move {
+                let result = session::authorized(desk, |token| async move {
+                    crate::api::get::<Vec<SiteSummary>>(&token, "/api/v1/sites").await
+                })
+                .await;
+                if let Ok(sites) = result {
+                    list.try_set(sites);
+                }
+            });
+        },
+        std::time::Duration::from_secs(10),
+    );
+    on_cleanup(move || {
+        if let Ok(refresh) = refresh {
+            refresh.clear();
+        }
+    });
+    let total = move |figure: fn(&SiteSummary) -> u64| {
+        move || list.with(|sites| sites.iter().map(figure).sum::<u64>())
+    };
     view! {
         <NewSiteForm list created/>
         {move || created.get().map(|site| view! { <CreatedSite site/> })}
@@ -31,10 +57,25 @@ pub fn SitesPage() -> impl IntoView {
                 fallback=|| view! { <div class="ld-empty" data-ld="sites-empty"><p>"No sites yet. Create the first one above."</p></div> }
             >
                 <table class="ld-table ld-admin__table" data-ld="sites-table">
-                    <thead><tr><th>"Site"</th><th>"Site key"</th><th>"Agents"</th><th>"Open conversations"</th><th>"Status"</th><th><span class="ld-sr">"Actions"</span></th></tr></thead>
+                    <thead><tr><th>"Site"</th><th>"Site key"</th><th>"Agents (online)"</th><th>"Open"</th><th>"Waiting"</th><th>"Last 24 h"</th><th>"Offline messages, 24 h"</th><th>"Status"</th><th><span class="ld-sr">"Actions"</span></th></tr></thead>
                     <tbody>
-                        <For each=move || list.get() key=|s| (s.id, s.suspended, s.agents, s.open_conversations) children=move |s| view! { <SiteRow site=s list/> }/>
+                        <For
+                            each=move || list.get()
+                            key=|s| (s.id, s.suspended, s.agents, s.agents_online, s.open_conversations, s.waiting, s.conversations_24h, s.offline_messages_24h)
+                            children=move |s| view! { <SiteRow site=s list/> }
+                        />
                     </tbody>
+                    <tfoot>
+                        <tr data-ld="sites-total">
+                            <th scope="row" colspan="2">{move || format!("All {} sites", list.with(Vec::len))}</th>
+                            <td data-ld="total-agents">{total(|s| s.agents)}" ("{total(|s| s.agents_online)}")"</td>
+                            <td data-ld="total-open">{total(|s| s.open_conversations)}</td>
+                            <td data-ld="total-waiting">{total(|s| s.waiting)}</td>
+                            <td data-ld="total-24h">{total(|s| s.conversations_24h)}</td>
+                            <td data-ld="total-offline">{total(|s| s.offline_messages_24h)}</td>
+                            <td colspan="2"></td>
+                        </tr>
+                    </tfoot>
                 </table>
             </Show>
         </LoadState>
@@ -72,8 +113,11 @@ fn SiteRow(site: SiteSummary, list: RwSignal<Vec<SiteSummary>>) -> impl IntoView
         <tr data-ld="site-row" data-name=site.name.clone() data-suspended=suspended.to_string()>
             <td class="ld-cell-main">{site.name.clone()}<div class="ld-cell-sub">{site.allowed_origins.join(", ")}</div></td>
             <td><code>{site.site_key.clone()}</code></td>
-            <td data-ld="site-agents">{site.agents}</td>
+            <td data-ld="site-agents">{site.agents}" ("<span data-ld="site-online">{site.agents_online}</span>")"</td>
             <td data-ld="site-open">{site.open_conversations}</td>
+            <td data-ld="site-waiting">{site.waiting}</td>
+            <td data-ld="site-24h">{site.conversations_24h}</td>
+            <td data-ld="site-offline">{site.offline_messages_24h}</td>
             <td>{if suspended {
                 view! { <span class="ld-pill ld-pill--idle">"Suspended"</span> }.into_any()
             } else {
