@@ -149,9 +149,9 @@ mod tests {
     fn imports(wasm: &[u8]) -> Vec<(String, String)> {
         let mut found = Vec::new();
         for payload in Parser::new(0).parse_all(wasm) {
-            if let Payload::ImportSection(reader) = payload.unwrap() {
+            if let Payload::ImportSection(reader) = payload.expect("a valid module") {
                 for group in reader {
-                    if let Imports::Single(_, import) = group.unwrap() {
+                    if let Imports::Single(_, import) = group.expect("a valid import") {
                         found.push((import.module.to_owned(), import.name.to_owned()));
                     }
                 }
@@ -163,7 +163,7 @@ mod tests {
     #[test]
     fn glue_imports_get_short_names_in_the_wasm_and_the_glue_alike() {
         let glue = "const import0 = {\n    __proto__: null,\n    __wbg_f_0123456789abcdef: function() { f(); },\n};\nreturn {\n    __proto__: null,\n    \"./app_bg.js\": import0,\n};\n";
-        let (wasm, glue) = rename(&module(), glue.to_owned(), GLUE_MODULE).unwrap();
+        let (wasm, glue) = rename(&module(), glue.to_owned(), GLUE_MODULE).expect("renamed");
 
         assert_eq!(
             imports(&wasm),
@@ -172,7 +172,9 @@ mod tests {
         assert!(glue.contains("    i0: function() { f(); },"), "{glue}");
         assert!(glue.contains("    a: import0,"), "{glue}");
         assert!(!glue.contains("__wbg_f_"), "{glue}");
-        let sections = Parser::new(0).parse_all(&wasm).map(|p| p.unwrap());
+        let sections = Parser::new(0)
+            .parse_all(&wasm)
+            .map(|p| p.expect("a valid section"));
         assert!(
             !sections
                 .into_iter()

@@ -367,22 +367,23 @@ mod tests {
 
     #[test]
     fn day_texts_round_trip() {
-        let spans = parse_spans("09:00-12:00, 13:00 - 18:00").unwrap();
+        let spans = parse_spans("09:00-12:00, 13:00 - 18:00").expect("parses");
         assert_eq!(spans_text(&spans), "09:00-12:00, 13:00-18:00");
-        assert!(parse_spans("").unwrap().is_empty());
+        assert!(parse_spans("").expect("parses").is_empty());
         assert!(parse_spans("nine to five").is_err());
     }
 
     #[test]
     fn breaks_and_holidays_read_one_a_line() {
-        let breaks = parse_breaks("12:00-13:00\n15:00-15:15 monday friday").unwrap();
+        let breaks = parse_breaks("12:00-13:00\n15:00-15:15 monday friday").expect("parses");
         assert_eq!(breaks[0].days, None);
         assert_eq!(breaks[1].days, Some(vec!["monday".into(), "friday".into()]));
         assert_eq!(
             breaks_text(&breaks),
             "12:00-13:00\n15:00-15:15 monday friday"
         );
-        let holidays = parse_holidays("2026-12-31 New Year's Eve | Back on the 2nd").unwrap();
+        let holidays =
+            parse_holidays("2026-12-31 New Year's Eve | Back on the 2nd").expect("parses");
         assert_eq!(holidays[0].name, "New Year's Eve");
         assert_eq!(holidays[0].message.as_deref(), Some("Back on the 2nd"));
         assert!(parse_holidays("2026-12-31").is_err());
