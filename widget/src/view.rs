@@ -4,7 +4,6 @@
 //! element's text is exactly its body; the agent's name and a failure reason are shown
 //! by CSS from `data-name` / `data-error`.
 
-
 use livedesk_protocol::ids::ClientId;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{Document, Element, HtmlElement, HtmlTextAreaElement};
@@ -386,7 +385,10 @@ impl View {
     }
 
     fn pending_element(&self, cid: ClientId) -> Option<&Element> {
-        self.pending.iter().find(|(c, _)| *c == cid).map(|(_, el)| el)
+        self.pending
+            .iter()
+            .find(|(c, _)| *c == cid)
+            .map(|(_, el)| el)
     }
 
     fn message_element(&self, author: &str, body: &str) -> Result<Element, JsValue> {

@@ -110,7 +110,11 @@ mod tests {
         types.ty().function([], []);
         module.section(&types);
         let mut imports = ImportSection::new();
-        imports.import(GLUE_MODULE, "__wbg_f_0123456789abcdef", EntityType::Function(0));
+        imports.import(
+            GLUE_MODULE,
+            "__wbg_f_0123456789abcdef",
+            EntityType::Function(0),
+        );
         imports.import(
             "env",
             "memory",
@@ -182,6 +186,9 @@ mod tests {
     fn an_import_the_glue_does_not_name_once_is_an_error() {
         let glue = "const import0 = {};\nreturn { \"./app_bg.js\": import0, };\n";
         let error = rename(&module(), glue.to_owned(), GLUE_MODULE).unwrap_err();
-        assert!(error.to_string().contains("__wbg_f_0123456789abcdef"), "{error}");
+        assert!(
+            error.to_string().contains("__wbg_f_0123456789abcdef"),
+            "{error}"
+        );
     }
 }
