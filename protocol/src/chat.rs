@@ -263,3 +263,11 @@ mod tests {
         assert_eq!(MessageBody::parse(&over), Err(MessageBodyError::TooLong));
     }
 }
+
+/// `POST /api/v1/conversations/{id}/files` answers with the stored file and the message
+/// that shares it (the message is also delivered like any reply).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SharedFileMessage {
+    pub file: crate::widget::UploadedFile,
+    pub message: Message,
+}

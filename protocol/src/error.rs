@@ -12,6 +12,9 @@ pub enum ErrorCode {
     InvalidInput,
     /// The frame or body is larger than the documented limit.
     FrameTooLarge,
+    /// An uploaded file's content is not one of the kinds that may be shared (images and
+    /// PDF), whatever its name or declared type says.
+    UnsupportedFileType,
     /// No credentials, or credentials that are forged or malformed.
     Unauthorized,
     /// The token was valid but has expired: refresh it (agents) or start a new session.
@@ -46,6 +49,7 @@ impl ErrorCode {
             Self::UnknownSite | Self::NotFound => 404,
             Self::Conflict => 409,
             Self::FrameTooLarge => 413,
+            Self::UnsupportedFileType => 415,
             Self::RateLimited => 429,
             Self::Internal => 500,
             Self::Unavailable => 503,

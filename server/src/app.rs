@@ -24,8 +24,8 @@ use crate::realtime::hub::Hub;
 use crate::state::AppState;
 use crate::visitors::VisitorTracker;
 use crate::{
-    agents, assignment, auth, calls, canned, chat, db, presence, realtime, sites, visitors, web,
-    widget,
+    agents, assignment, auth, calls, canned, chat, db, files, presence, realtime, sites, visitors,
+    web, widget,
 };
 use livedesk_signaling::turn_server::TurnServer;
 
@@ -178,6 +178,8 @@ fn routes(state: &AppState) -> Router {
     Router::new()
         .merge(auth::routes::router(&client_ip))
         .merge(chat::routes::router())
+        .merge(chat::files::router())
+        .merge(files::router())
         .merge(assignment::routes::router())
         .merge(agents::router())
         .merge(canned::router())

@@ -11,7 +11,8 @@
 //! - [`sites`]: tenants, their site keys and allowed origins; visitor sessions; the public
 //!   status, also pushed live to open widgets.
 //! - [`chat`]: conversations and messages: storing with per-conversation sequence numbers,
-//!   listing, replaying.
+//!   listing, replaying; agents sharing files.
+//! - [`files`]: files shared in conversations: checking, keeping and serving them.
 //! - [`calls`]: voice and video calls: signaling between the two parties, ringing, the
 //!   call queue, STUN/TURN configuration and the embedded TURN server.
 //! - [`realtime`]: the WebSockets and the hub that fans events out across nodes via Redis.
@@ -22,7 +23,8 @@
 //! - [`visitors`]: visitors' presence (active, idle, offline, current page) in Redis.
 //! - [`assignment`]: queueing new conversations and giving them to agents.
 //! - [`queue`]: the waiting queue in Redis and its atomic claim.
-//! - [`widget`]: the widget's REST calls: visitor contact details and the offline form.
+//! - [`widget`]: the widget's REST calls: visitor contact details, the offline form and
+//!   visitors' file uploads.
 //! - [`ops`]: health, metrics, logging, rate limits.
 //! - [`admin`]: operator commands (`create-admin`, `demo-setup`, …).
 //!
@@ -41,6 +43,7 @@ pub mod config;
 pub mod db;
 pub mod error;
 pub mod extract;
+pub mod files;
 pub mod hours;
 pub mod ops;
 pub mod presence;

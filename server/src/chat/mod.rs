@@ -2,6 +2,7 @@
 
 pub mod closing;
 pub mod editing;
+pub mod files;
 pub mod inbox;
 pub mod notes;
 pub mod receipts;

@@ -282,16 +282,42 @@ async fn lock_open_conversation(
     .fetch_optional(&mut *tx)
     .await?
     .ok_or_else(|| AppError::not_found("conversation"))?;
-    if row.status != DbStatus::Open {
+    writable(row.status)?;
+    Ok(Locked {
+        id,
+        visitor_id: VisitorId(row.visitor_id),
+    })
+}
+
+/// The rule of [`Sender::Agent`]: agents write into open conversations only.
+fn writable(status: DbStatus) -> AppResult<()> {
+    if status != DbStatus::Open {
         return Err(AppError::new(
             ErrorCode::Conflict,
             "the conversation is closed",
         ));
     }
-    Ok(Locked {
-        id,
-        visitor_id: VisitorId(row.visitor_id),
-    })
+    Ok(())
+}
+
+/// The visitor of a conversation an agent of `site` may reply in (the rule [`append`]
+/// applies to [`Sender::Agent`]): `not_found` if it is not the site's, `conflict` if it is
+/// closed. Checked before work that a refused reply would waste, such as storing a file.
+pub async fn replyable_conversation(
+    db: &PgPool,
+    site: SiteId,
+    id: ConversationId,
+) -> AppResult<VisitorId> {
+    let row = sqlx::query!(
+        r#"SELECT visitor_id, status AS "status: DbStatus" FROM conversations WHERE site_id = $1 AND id = $2"#,
+        site.0,
+        id.0
+    )
+    .fetch_optional(db)
+    .await?
+    .ok_or_else(|| AppError::not_found("conversation"))?;
+    writable(row.status)?;
+    Ok(VisitorId(row.visitor_id))
 }
 
 async fn lock_or_open_visitor_conversation(

@@ -7,6 +7,7 @@ mod support;
 
 mod admin_agents;
 mod admin_settings;
+mod agent_files;
 mod assignment;
 mod auth;
 mod bad_input;

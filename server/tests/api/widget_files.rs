@@ -25,7 +25,7 @@ async fn upload(app: &TestApp, token: Option<&str>, name: &str, body: Vec<u8>) -
 }
 
 /// Files on disk and rows in the table, for "nothing half-written".
-async fn stored(app: &TestApp) -> (usize, i64) {
+pub async fn stored(app: &TestApp) -> (usize, i64) {
     let dir = app.node.state.config.data_dir.join("uploads");
     let mut files = 0;
     for site in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
@@ -95,15 +95,15 @@ async fn fake_types_oversized_files_and_strangers_are_refused_and_leave_nothing_
             token,
             "invoice.pdf",
             b"MZ\x90\0 not a pdf at all".to_vec(),
-            400,
-            "invalid_input",
+            415,
+            "unsupported_file_type",
         ),
         (
             token,
             "photo.png",
             b"<svg onload=alert(1)>".to_vec(),
-            400,
-            "invalid_input",
+            415,
+            "unsupported_file_type",
         ),
         (token, "empty.png", Vec::new(), 400, "invalid_input"),
         (token, "huge.png", oversized, 413, "frame_too_large"),
