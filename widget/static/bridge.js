@@ -4,7 +4,7 @@
    sendMessage / updateVisitor. It creates the frame, reads its messages (ready, close,
    agents' messages, events), sends it the settings its URL does not carry, tracks the
    page, keeps the unread badge, and chimes and shows a browser notification for a
-   message that arrives while the panel is closed. */
+   message that arrives while the panel is closed; a chat an agent starts opens it. */
 (() => {
   'use strict';
   const x = window.Livedesk && window.Livedesk._p;
@@ -118,7 +118,11 @@
     } else if (m.ld === 'close') {
       x.close();
     } else if (m.ld === 'message') {
-      if (!x.opened) {
+      // An agent who writes first (seq 1: the chat started from the live visitors list)
+      // opens the panel; later messages while it is closed are counted and announced.
+      if (!x.opened && m.message && m.message.seq === 1) {
+        x.open();
+      } else if (!x.opened) {
         setUnread(x.unread + 1);
         notify(m.message);
       }

@@ -1,0 +1,377 @@
+//! The dashboard in headless Chromium beyond the desk's own flow: starting a chat with a
+//! visitor whose real widget is open on a third-party page (which opens the widget), the
+//! keyboard shortcuts driven by real key events, and a lost and recovered connection.
+
+#![allow(clippy::unwrap_used)]
+
+mod support;
+
+use fantoccini::actions::{InputSource, KeyAction, KeyActions};
+use fantoccini::key::Key;
+use fantoccini::{Client, Locator};
+use livedesk_protocol::frames::{ServerFrame, VisitorFrame};
+use livedesk_protocol::ids::{ClientId, ConversationId};
+use livedesk_server::assignment::settings::{self, RoutingSettings};
+use serde_json::json;
+
+use support::browser::{
+    Driver, click_when_shown as click, host_page_port, js, launcher_root, messages_by,
+    serve_host_page, sign_in_dashboard, text_of, until, widget_frame,
+};
+use support::client::{Socket, visitor_session};
+use support::{NodeSettings, SiteFixture, TestApp, TestNode, create_site};
+
+/// A visitor's socket past its hello and status.
+async fn visitor(node: &TestNode, token: &str) -> Socket {
+    let mut socket = Socket::visitor(node, token).await;
+    socket
+        .recv_until(|f| matches!(f, ServerFrame::SiteStatus { .. }).then_some(()))
+        .await;
+    socket
+}
+
+async fn visitor_says(socket: &mut Socket, body: &str) -> ConversationId {
+    let cid = ClientId::new_random();
+    socket
+        .send_json(&VisitorFrame::Send {
+            cid,
+            body: body.into(),
+            start: None,
+        })
+        .await;
+    socket
+        .recv_until(|f| match f {
+            ServerFrame::Ack { cid: c, message } if c == cid => Some(message.conversation_id),
+            _ => None,
+        })
+        .await
+}
+
+/// A visitor of `site` who has said `body`, and their conversation.
+async fn waiting_visitor(
+    node: &TestNode,
+    site: &SiteFixture,
+    body: &str,
+) -> (Socket, ConversationId) {
+    let session = visitor_session(node, site).await;
+    let mut socket = visitor(node, &session.visitor_token).await;
+    let conversation = visitor_says(&mut socket, body).await;
+    (socket, conversation)
+}
+
+async fn type_into(client: &Client, css: &str, text: &str) {
+    client
+        .wait()
+        .for_element(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{css}: {e}"))
+        .send_keys(text)
+        .await
+        .unwrap();
+}
+
+async fn count(client: &Client, css: &str) -> usize {
+    client
+        .find_all(Locator::Css(css))
+        .await
+        .map_or(0, |found| found.len())
+}
+
+/// Presses `key` with Alt held (or alone), as a keyboard does: key down, key up.
+async fn press(client: &Client, alt: bool, key: char) {
+    let mut keys = KeyActions::new("keyboard".into());
+    if alt {
+        keys = keys.then(KeyAction::Down {
+            value: Key::Alt.into(),
+        });
+    }
+    keys = keys
+        .then(KeyAction::Down { value: key })
+        .then(KeyAction::Up { value: key });
+    if alt {
+        keys = keys.then(KeyAction::Up {
+            value: Key::Alt.into(),
+        });
+    }
+    client.perform_actions(keys).await.unwrap();
+    client.release_actions().await.unwrap();
+}
+
+/// The id of the conversation shown, if any.
+async fn open_conversation(client: &Client) -> Option<String> {
+    let found = client
+        .find(Locator::Css("[data-ld=conversation-view]"))
+        .await
+        .ok()?;
+    found.attr("data-id").await.ok().flatten()
+}
+
+/// The ids of the rows in the conversation list, top to bottom.
+async fn listed(client: &Client) -> Vec<String> {
+    let mut ids = Vec::new();
+    for row in client
+        .find_all(Locator::Css("[data-ld=conversation]"))
+        .await
+        .unwrap_or_default()
+    {
+        ids.push(row.attr("data-id").await.unwrap().unwrap_or_default());
+    }
+    ids
+}
+
+fn manual_assignment() -> RoutingSettings {
+    RoutingSettings {
+        auto_assign: false,
+        ..RoutingSettings::default()
+    }
+}
+
+#[tokio::test]
+async fn an_agent_starts_a_chat_from_the_visitors_page_and_the_visitors_widget_opens_with_it() {
+    let app = TestApp::spawn().await;
+    let livedesk = app.node.origin();
+    let (listener, host) = host_page_port().await;
+    let site = create_site(&app.db, "Acme Shoes Web", &host).await;
+    serve_host_page(listener, &livedesk, &site.key);
+    let driver = Driver::start();
+    let (shopper, _shopper_profile) = driver.browser().await;
+    let (agent, _agent_profile) = driver.browser().await;
+    shopper.goto(&format!("{host}/")).await.unwrap();
+    sign_in_dashboard(&agent, &livedesk, &site.agent_email).await;
+
+    // The shopper is on the page (the widget loaded, not opened); the agent writes first.
+    click(&agent, "[data-ld=nav][data-page=visitors]").await;
+    until(&agent, "the shopper in the live visitors list", || async {
+        count(&agent, "[data-ld=visitor] [data-ld=start-chat]").await == 1
+    })
+    .await;
+    let greeting = "Hello! Looking for trail shoes?";
+    click(&agent, "[data-ld=visitor] [data-ld=start-chat]").await;
+    type_into(&agent, "[data-ld=start-chat-input]", greeting).await;
+    click(&agent, "[data-ld=start-chat-send]").await;
+    until(&agent, "the started chat open in the dashboard", || async {
+        messages_by(&agent, "agent")
+            .await
+            .iter()
+            .any(|t| t.contains(greeting))
+    })
+    .await;
+
+    // The shopper's widget opens by itself with the agent's message.
+    until(&shopper, "the widget to open", || async {
+        js(&shopper, "return Livedesk.isOpen()").await == json!(true)
+    })
+    .await;
+    let shadow = launcher_root(&shopper).await;
+    widget_frame(&shadow).await.enter_frame().await.unwrap();
+    until(&shopper, "the agent's message in the widget", || async {
+        messages_by(&shopper, "agent")
+            .await
+            .iter()
+            .any(|t| t.contains(greeting))
+    })
+    .await;
+
+    // The shopper answers; the agent sees it live.
+    let answer = "Yes, size 42 please";
+    type_into(&shopper, "[data-ld=composer]", answer).await;
+    click(&shopper, "[data-ld=send]").await;
+    until(&agent, "the shopper's answer in the dashboard", || async {
+        messages_by(&agent, "visitor")
+            .await
+            .iter()
+            .any(|t| t.contains(answer))
+    })
+    .await;
+    shopper.close().await.ok();
+    agent.close().await.ok();
+}
+
+#[tokio::test]
+async fn keyboard_shortcuts_search_move_between_conversations_switch_tabs_and_take_chats() {
+    let app = TestApp::spawn().await;
+    settings::save(&app.db, app.site.id, manual_assignment())
+        .await
+        .unwrap();
+    let (_first_socket, first) = waiting_visitor(&app.node, &app.site, "first in line").await;
+    let (_second_socket, second) = waiting_visitor(&app.node, &app.site, "second in line").await;
+    let driver = Driver::start();
+    let (agent, _profile) = driver.browser().await;
+    sign_in_dashboard(&agent, &app.node.origin(), &app.site.agent_email).await;
+    agent
+        .wait()
+        .for_element(Locator::Css("[data-ld=inbox]"))
+        .await
+        .unwrap();
+    let selected = |view: &'static str| {
+        let agent = &agent;
+        async move {
+            let css = format!("[data-ld=inbox-tab][data-view={view}]");
+            match agent.find(Locator::Css(&css)).await {
+                Ok(tab) => {
+                    tab.attr("aria-selected").await.ok().flatten().as_deref() == Some("true")
+                }
+                Err(_) => false,
+            }
+        }
+    };
+
+    // Alt+Q shows the queue, Alt+M the agent's own chats.
+    press(&agent, true, 'q').await;
+    until(&agent, "the queue tab after Alt+Q", || async {
+        selected("queue").await && count(&agent, "[data-ld=conversation]").await == 2
+    })
+    .await;
+    press(&agent, true, 'm').await;
+    until(&agent, "the mine tab after Alt+M", || async {
+        selected("mine").await && count(&agent, "[data-ld=conversation]").await == 0
+    })
+    .await;
+
+    // Alt+T takes the longest waiting chat, then the next.
+    let mine_count = || async {
+        text_of(
+            &agent,
+            "[data-ld=inbox-tab][data-view=mine] [data-ld=tab-count]",
+        )
+        .await
+    };
+    press(&agent, true, 't').await;
+    until(&agent, "the first chat taken with Alt+T", || async {
+        mine_count().await == "1"
+    })
+    .await;
+    let assignee = |c: ConversationId| {
+        let db = app.db.clone();
+        async move {
+            sqlx::query_scalar::<_, Option<uuid::Uuid>>(
+                "SELECT assigned_agent_id FROM conversations WHERE id = $1",
+            )
+            .bind(c.0)
+            .fetch_one(&db)
+            .await
+            .unwrap()
+        }
+    };
+    assert!(
+        assignee(first).await.is_some(),
+        "the longest waiting was taken"
+    );
+    assert!(assignee(second).await.is_none());
+    press(&agent, true, 't').await;
+    until(&agent, "the second chat taken with Alt+T", || async {
+        mine_count().await == "2"
+    })
+    .await;
+
+    // Alt+↓ and Alt+↑ walk the list.
+    press(&agent, true, 'm').await;
+    until(&agent, "both chats under Mine", || async {
+        selected("mine").await && listed(&agent).await.len() == 2
+    })
+    .await;
+    let rows = listed(&agent).await;
+    click(
+        &agent,
+        &format!("[data-ld=conversation][data-id='{}']", rows[0]),
+    )
+    .await;
+    until(&agent, "the first row open", || async {
+        open_conversation(&agent).await.as_deref() == Some(rows[0].as_str())
+    })
+    .await;
+    press(&agent, true, Key::Down.into()).await;
+    until(&agent, "the second row open after Alt+↓", || async {
+        open_conversation(&agent).await.as_deref() == Some(rows[1].as_str())
+    })
+    .await;
+    press(&agent, true, Key::Up.into()).await;
+    until(&agent, "the first row open again after Alt+↑", || async {
+        open_conversation(&agent).await.as_deref() == Some(rows[0].as_str())
+    })
+    .await;
+
+    // `/` puts the cursor in the search box, without typing a slash there.
+    js(&agent, "document.activeElement.blur(); return null").await;
+    press(&agent, false, '/').await;
+    until(&agent, "the search box focused by /", || async {
+        js(
+            &agent,
+            "const a = document.activeElement; return [a.dataset.ld || '', a.value || ''];",
+        )
+        .await
+            == json!(["inbox-search", ""])
+    })
+    .await;
+    type_into(&agent, "[data-ld=inbox-search]", "second").await;
+    let second_id = second.to_string();
+    until(&agent, "the search finding the second chat", || async {
+        listed(&agent).await == [second_id.clone()]
+    })
+    .await;
+    agent.close().await.ok();
+}
+
+#[tokio::test]
+async fn the_dashboard_shows_it_is_reconnecting_and_recovers_what_was_said_meanwhile() {
+    let mut app = TestApp::spawn().await;
+    let settings = NodeSettings {
+        database_url: app.settings.database_url.clone(),
+        redis_url: app.settings.redis_url.clone(),
+        access_ttl_secs: app.settings.access_ttl_secs,
+        extra: app.settings.extra.clone(),
+    };
+    // The visitor is on a node of their own, which stays up.
+    let visitors_node = TestNode::start(&settings).await;
+    let driver = Driver::start();
+    let (agent, _profile) = driver.browser().await;
+    sign_in_dashboard(&agent, &app.node.origin(), &app.site.agent_email).await;
+    agent
+        .wait()
+        .for_element(Locator::Css("[data-ld=inbox]"))
+        .await
+        .unwrap();
+    until(&agent, "the dashboard online", || async {
+        count(&agent, "[data-ld=connection]").await == 0 && !app.node.state.sockets.is_empty()
+    })
+    .await;
+    let (mut widget, _) = waiting_visitor(&visitors_node, &app.site, "hello").await;
+    click(&agent, "[data-ld=conversation]").await;
+    until(&agent, "the hello in the dashboard", || async {
+        messages_by(&agent, "visitor").await.len() == 1
+    })
+    .await;
+
+    // The dashboard's node goes away: it says it is reconnecting.
+    let addr = app.node.addr;
+    let gone = std::mem::replace(&mut app.node, TestNode::start(&settings).await);
+    gone.stop().await;
+    until(&agent, "the reconnecting banner", || async {
+        text_of(&agent, "[data-ld=connection]")
+            .await
+            .contains("Reconnecting")
+    })
+    .await;
+    visitor_says(&mut widget, "are you still there?").await;
+
+    // A node comes back at the same address: the banner goes and the message shows, with
+    // no reload (the page's own marker survives).
+    js(&agent, "window.ldNoReload = true; return null").await;
+    let back = TestNode::start_at(&settings, addr).await;
+    until(&agent, "the banner to go", || async {
+        count(&agent, "[data-ld=connection]").await == 0
+    })
+    .await;
+    until(&agent, "the message said while disconnected", || async {
+        let seen = messages_by(&agent, "visitor").await;
+        seen.len() == 2 && seen[1].contains("are you still there?")
+    })
+    .await;
+    assert_eq!(
+        js(&agent, "return window.ldNoReload === true").await,
+        json!(true)
+    );
+    agent.close().await.ok();
+    back.stop().await;
+    visitors_node.stop().await;
+}
