@@ -106,17 +106,21 @@ async fn open_conversation(client: &Client) -> Option<String> {
     found.attr("data-id").await.ok().flatten()
 }
 
-/// The ids of the rows in the conversation list, top to bottom.
+/// The ids of the rows in the conversation list, top to bottom, read in one script: the
+/// list is redrawn live, so rows found one call earlier may be gone.
 async fn listed(client: &Client) -> Vec<String> {
-    let mut ids = Vec::new();
-    for row in client
-        .find_all(Locator::Css("[data-ld=conversation]"))
-        .await
+    let ids = js(
+        client,
+        "return [...document.querySelectorAll('[data-ld=conversation]')].map(r => r.dataset.id || '');",
+    )
+    .await;
+    ids.as_array()
+        .map(|ids| {
+            ids.iter()
+                .map(|id| id.as_str().unwrap_or_default().to_owned())
+                .collect()
+        })
         .unwrap_or_default()
-    {
-        ids.push(row.attr("data-id").await.unwrap().unwrap_or_default());
-    }
-    ids
 }
 
 fn manual_assignment() -> RoutingSettings {
