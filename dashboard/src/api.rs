@@ -5,7 +5,7 @@
 
 use livedesk_protocol::ApiError;
 use livedesk_protocol::api::{LoginRequest, RefreshRequest, TokenPair};
-use livedesk_protocol::chat::{ConversationSummary, InboxView, Message};
+use livedesk_protocol::chat::{ConversationSummary, InboxView, Message, SharedFileMessage};
 use livedesk_protocol::ids::{ConversationId, VisitorId};
 use livedesk_protocol::visitors::VisitorPresence;
 use livedesk_protocol::widget::{OfflineMessage, VisitorDetails};
@@ -154,6 +154,34 @@ pub async fn blob(access: &str, path: &str) -> Result<web_sys::Blob, ApiFailure>
         .ok_or(ApiFailure::Malformed)
 }
 
+/// `POST /api/v1/conversations/{id}/files?name=…` with the file as the body: the file is
+/// shared as the agent's reply, which also arrives over the socket like any reply.
+pub async fn share_file(
+    access: &str,
+    conversation: ConversationId,
+    file: &web_sys::File,
+) -> Result<SharedFileMessage, ApiFailure> {
+    let path = format!(
+        "/api/v1/conversations/{conversation}/files?name={}",
+        String::from(js_sys::encode_uri_component(&file.name()))
+    );
+    let response = async {
+        let headers = Headers::new()?;
+        headers.set("Accept", "application/json")?;
+        headers.set("Authorization", &format!("Bearer {access}"))?;
+        let init = RequestInit::new();
+        init.set_method("POST");
+        init.set_headers(&headers);
+        init.set_body(file);
+        let window = web_sys::window().ok_or_else(|| JsValue::from_str("no window"))?;
+        let response = JsFuture::from(window.fetch_with_str_and_init(&path, &init)).await?;
+        response.dyn_into::<Response>()
+    }
+    .await
+    .map_err(|_| ApiFailure::Network)?;
+    decode(answer_text(response).await?)
+}
+
 fn decode<T: DeserializeOwned>(text: String) -> Result<T, ApiFailure> {
     serde_json::from_str(&text).map_err(|_| ApiFailure::Malformed)
 }
@@ -168,6 +196,11 @@ async fn send<B: Serialize>(
     let response = fetch(method, path, body, bearer)
         .await
         .map_err(|_| ApiFailure::Network)?;
+    answer_text(response).await
+}
+
+/// The body of a 2xx answer as text; an error status as [`ApiFailure::Status`].
+async fn answer_text(response: Response) -> Result<String, ApiFailure> {
     let status = response.status();
     let text = match response.text() {
         Ok(promise) => JsFuture::from(promise)

@@ -1,15 +1,19 @@
+use leptos::html::Input;
 use leptos::prelude::*;
-use livedesk_protocol::ids::ConversationId;
-
 use leptos::task::spawn_local;
 use livedesk_protocol::admin::CannedResponse;
+use livedesk_protocol::ids::ConversationId;
+use livedesk_protocol::widget::{FileKind, MAX_UPLOAD_BYTES};
 
 use super::admin::canned_picker::{CannedPicker, matching, picker_keydown};
 use crate::desk::Desk;
 use crate::session;
 
+/// What the file picker offers; the server decides by content all the same.
+const ACCEPTED_FILES: &str = "image/png,image/jpeg,image/gif,image/webp,application/pdf";
+
 /// The reply box. Enter sends, Shift+Enter starts a new line, `/` opens the canned
-/// responses.
+/// responses; the attach button shares an image or a PDF.
 #[component]
 pub fn Composer(id: ConversationId, closed: Signal<bool>) -> impl IntoView {
     let desk = expect_context::<Desk>();
@@ -65,6 +69,44 @@ pub fn Composer(id: ConversationId, closed: Signal<bool>) -> impl IntoView {
         }
     };
 
+    // Sharing a file: the button opens the hidden file input; the chosen file is uploaded
+    // and arrives in the transcript over the socket like a typed reply.
+    let file_input = NodeRef::<Input>::new();
+    let uploading = RwSignal::new(false);
+    let pick = move |_| {
+        if let Some(input) = file_input.get_untracked() {
+            input.click();
+        }
+    };
+    let on_file = move |_| {
+        let Some(input) = file_input.get_untracked() else {
+            return;
+        };
+        let Some(file) = input.files().and_then(|list| list.get(0)) else {
+            return;
+        };
+        input.set_value("");
+        if let Err(reason) = check_file(&file) {
+            return set_error.set(Some(reason));
+        }
+        set_error.set(None);
+        uploading.set(true);
+        spawn_local(async move {
+            let shared = session::authorized(desk, |token| {
+                let file = file.clone();
+                async move { crate::api::share_file(&token, id, &file).await }
+            })
+            .await;
+            uploading.set(false);
+            if let Err(failure) = shared {
+                set_error.set(Some(format!(
+                    "The file was not sent: {}",
+                    failure.message()
+                )));
+            }
+        });
+    };
+
     view! {
         <form class="ld-composer" on:submit=move |ev: leptos::ev::SubmitEvent| { ev.prevent_default(); send(); }>
             <Show when=move || error.get().is_some()>
@@ -82,6 +124,28 @@ pub fn Composer(id: ConversationId, closed: Signal<bool>) -> impl IntoView {
                     on:input=move |ev| set_draft.set(event_target_value(&ev))
                     on:keydown=on_keydown
                 ></textarea>
+                <input
+                    type="file"
+                    class="ld-visually-hidden"
+                    tabindex="-1"
+                    aria-hidden="true"
+                    accept=ACCEPTED_FILES
+                    data-ld="attach-input"
+                    node_ref=file_input
+                    on:change=on_file
+                />
+                <button
+                    type="button"
+                    class="ld-button ld-composer__attach"
+                    data-ld="attach"
+                    aria-label=move || if uploading.get() { "Uploading the file…" } else { "Attach an image or a PDF (up to 10 MB)" }
+                    title="Attach an image or a PDF (up to 10 MB)"
+                    aria-busy=move || uploading.get().to_string()
+                    disabled=move || closed.get() || uploading.get()
+                    on:click=pick
+                >
+                    {move || if uploading.get() { "Uploading…" } else { "📎 Attach" }}
+                </button>
                 <button
                     type="submit"
                     class="ld-button ld-button--primary"
@@ -93,4 +157,19 @@ pub fn Composer(id: ConversationId, closed: Signal<bool>) -> impl IntoView {
             </div>
         </form>
     }
+}
+
+/// Refuses what the server would refuse anyway, before uploading it: a file over the
+/// limit, or one whose declared type is not an image or a PDF.
+fn check_file(file: &web_sys::File) -> Result<(), String> {
+    if file.size() > MAX_UPLOAD_BYTES as f64 {
+        return Err(format!(
+            "The file is larger than {} MB.",
+            MAX_UPLOAD_BYTES / (1024 * 1024)
+        ));
+    }
+    if FileKind::from_mime(&file.type_()).is_none() {
+        return Err("Only images (PNG, JPEG, GIF, WebP) and PDF files can be sent.".into());
+    }
+    Ok(())
 }

@@ -3,8 +3,8 @@
 //! refused uploads leave no file, no row and no message.
 
 use livedesk_protocol::chat::{Author, SharedFileMessage};
-use livedesk_protocol::frames::ServerFrame;
-use livedesk_protocol::ids::ConversationId;
+use livedesk_protocol::frames::{AgentFrame, ServerFrame};
+use livedesk_protocol::ids::{ClientId, ConversationId};
 use livedesk_protocol::widget::{FileKind, MAX_UPLOAD_BYTES, file_message_body};
 use serde_json::Value;
 
@@ -232,6 +232,35 @@ async fn agents_of_another_site_and_callers_without_a_token_are_refused() {
         );
     }
 
+    assert_eq!(stored(&app).await, (0, 0), "no file and no row");
+    assert_eq!(messages(&app).await, 1, "only the visitor's hello");
+}
+
+#[tokio::test]
+async fn a_closed_conversation_takes_no_file() {
+    let app = TestApp::spawn().await;
+    let mut chat = open_chat(&app).await;
+    let cid = ClientId::new_random();
+    chat.desk
+        .send_json(&AgentFrame::Close {
+            cid,
+            conversation_id: chat.conversation,
+        })
+        .await;
+    chat.widget
+        .recv_until(|f| matches!(f, ServerFrame::ConversationClosed { .. }).then_some(()))
+        .await;
+
+    let (status, answer) = upload(
+        &app,
+        Some(&chat.agent_token),
+        chat.conversation,
+        "photo.png",
+        PIXEL_PNG.to_vec(),
+    )
+    .await;
+
+    assert_eq!((status, answer["code"].as_str()), (409, Some("conflict")));
     assert_eq!(stored(&app).await, (0, 0), "no file and no row");
     assert_eq!(messages(&app).await, 1, "only the visitor's hello");
 }
