@@ -9,8 +9,7 @@ mod support;
 use fantoccini::actions::{InputSource, KeyAction, KeyActions};
 use fantoccini::key::Key;
 use fantoccini::{Client, Locator};
-use livedesk_protocol::frames::{ServerFrame, VisitorFrame};
-use livedesk_protocol::ids::{ClientId, ConversationId};
+use livedesk_protocol::ids::ConversationId;
 use livedesk_server::assignment::settings::{self, RoutingSettings};
 use serde_json::json;
 
@@ -18,34 +17,8 @@ use support::browser::{
     Driver, click_when_shown as click, host_page_port, js, launcher_root, messages_by,
     serve_host_page, sign_in_dashboard, text_of, until, widget_frame,
 };
-use support::client::{Socket, visitor_session};
+use support::client::{Socket, ready_visitor as visitor, visitor_says, visitor_session};
 use support::{NodeSettings, SiteFixture, TestApp, TestNode, create_site};
-
-/// A visitor's socket past its hello and status.
-async fn visitor(node: &TestNode, token: &str) -> Socket {
-    let mut socket = Socket::visitor(node, token).await;
-    socket
-        .recv_until(|f| matches!(f, ServerFrame::SiteStatus { .. }).then_some(()))
-        .await;
-    socket
-}
-
-async fn visitor_says(socket: &mut Socket, body: &str) -> ConversationId {
-    let cid = ClientId::new_random();
-    socket
-        .send_json(&VisitorFrame::Send {
-            cid,
-            body: body.into(),
-            start: None,
-        })
-        .await;
-    socket
-        .recv_until(|f| match f {
-            ServerFrame::Ack { cid: c, message } if c == cid => Some(message.conversation_id),
-            _ => None,
-        })
-        .await
-}
 
 /// A visitor of `site` who has said `body`, and their conversation.
 async fn waiting_visitor(

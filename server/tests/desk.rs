@@ -9,38 +9,11 @@ mod support;
 
 use fantoccini::{Client, Locator};
 use livedesk_protocol::frames::{ServerFrame, VisitorFrame};
-use livedesk_protocol::ids::{ClientId, ConversationId};
 use livedesk_server::assignment::settings::{self, RoutingSettings};
 
+use support::TestApp;
 use support::browser::{Driver, click_when_shown as click, js, sign_in_dashboard, text_of, until};
-use support::client::{Socket, http, visitor_session};
-use support::{TestApp, TestNode};
-
-/// A visitor's socket past its hello and status.
-async fn visitor(node: &TestNode, token: &str) -> Socket {
-    let mut socket = Socket::visitor(node, token).await;
-    socket
-        .recv_until(|f| matches!(f, ServerFrame::SiteStatus { .. }).then_some(()))
-        .await;
-    socket
-}
-
-async fn visitor_says(socket: &mut Socket, body: &str) -> ConversationId {
-    let cid = ClientId::new_random();
-    socket
-        .send_json(&VisitorFrame::Send {
-            cid,
-            body: body.into(),
-            start: None,
-        })
-        .await;
-    socket
-        .recv_until(|f| match f {
-            ServerFrame::Ack { cid: c, message } if c == cid => Some(message.conversation_id),
-            _ => None,
-        })
-        .await
-}
+use support::client::{http, ready_visitor as visitor, visitor_says, visitor_session};
 
 async fn type_into(client: &Client, css: &str, text: &str) {
     client

@@ -166,3 +166,33 @@ impl Socket {
         let _ = self.stream.close(None).await;
     }
 }
+
+/// A visitor's socket past its hello and status.
+pub async fn ready_visitor(node: &TestNode, token: &str) -> Socket {
+    let mut socket = Socket::visitor(node, token).await;
+    socket
+        .recv_until(|f| matches!(f, ServerFrame::SiteStatus { .. }).then_some(()))
+        .await;
+    socket
+}
+
+/// Sends `body` as the visitor and returns the conversation its ack names.
+pub async fn visitor_says(
+    socket: &mut Socket,
+    body: &str,
+) -> livedesk_protocol::ids::ConversationId {
+    let cid = livedesk_protocol::ids::ClientId::new_random();
+    socket
+        .send_json(&livedesk_protocol::frames::VisitorFrame::Send {
+            cid,
+            body: body.into(),
+            start: None,
+        })
+        .await;
+    socket
+        .recv_until(|f| match f {
+            ServerFrame::Ack { cid: c, message } if c == cid => Some(message.conversation_id),
+            _ => None,
+        })
+        .await
+}
