@@ -15,10 +15,10 @@ use serde_json::json;
 
 use support::browser::{
     Driver, click_when_shown as click, host_page_port, js, launcher_root, messages_by,
-    serve_host_page, sign_in_dashboard, text_of, until, widget_frame,
+    open_widget, serve_host_page, sign_in_dashboard, text_of, until, widget_frame,
 };
 use support::client::{Socket, ready_visitor as visitor, visitor_says, visitor_session};
-use support::{NodeSettings, SiteFixture, TestApp, TestNode, create_site};
+use support::{NodeSettings, PIXEL_PNG, SiteFixture, TestApp, TestNode, create_site};
 
 /// A visitor of `site` who has said `body`, and their conversation.
 async fn waiting_visitor(
@@ -96,6 +96,42 @@ async fn listed(client: &Client) -> Vec<String> {
         .unwrap_or_default()
 }
 
+/// Whether the page scrolls sideways, and if it does, the last few elements that reach past
+/// the window's right edge.
+async fn sideways(client: &Client) -> Option<String> {
+    let wide = js(
+        client,
+        r#"const w = document.documentElement.clientWidth;
+        if (document.documentElement.scrollWidth <= w && document.body.scrollWidth <= w) return null;
+        return [...document.querySelectorAll('*')]
+            .filter(e => e.getBoundingClientRect().right > w + 1).slice(-3)
+            .map(e => e.tagName + '.' + e.className + ' reaches ' + Math.round(e.getBoundingClientRect().right)).join(', ');"#,
+    )
+    .await;
+    wide.as_str().map(str::to_owned)
+}
+
+/// Why the first element matching `css` cannot be clicked where it is drawn, or "ok": missing,
+/// not drawn, outside the window, or under another element.
+async fn clickable(client: &Client, css: &str) -> String {
+    let script = r#"
+        const el = document.querySelector(arguments[0]);
+        if (!el) return 'missing';
+        const r = el.getBoundingClientRect();
+        if (r.width < 4 || r.height < 4) return 'not drawn';
+        if (r.left < 0 || r.top < 0 || r.right > innerWidth || r.bottom > innerHeight) return 'outside the window';
+        const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+        return hit && (hit === el || el.contains(hit)) ? 'ok' : 'covered by ' + (hit ? hit.outerHTML.slice(0, 80) : 'nothing');
+    "#;
+    client
+        .execute(script, vec![json!(css)])
+        .await
+        .unwrap()
+        .as_str()
+        .unwrap_or_default()
+        .to_owned()
+}
+
 fn manual_assignment() -> RoutingSettings {
     RoutingSettings {
         auto_assign: false,
@@ -158,6 +194,165 @@ async fn an_agent_starts_a_chat_from_the_visitors_page_and_the_visitors_widget_o
             .await
             .iter()
             .any(|t| t.contains(answer))
+    })
+    .await;
+    shopper.close().await.ok();
+    agent.close().await.ok();
+}
+
+/// The admin console's pages, by their address.
+const ADMIN_PAGES: [&str; 7] = [
+    "agents",
+    "routing",
+    "business-hours",
+    "widget",
+    "canned-responses",
+    "departments",
+    "tags",
+];
+
+/// At `width` × `height` an admin takes a waiting chat, replies, and opens every admin page,
+/// and nothing makes the page scroll sideways or covers what they click.
+async fn fits_and_works_at(driver: &Driver, app: &TestApp, width: u32, height: u32) {
+    let (admin, _profile) = driver.browser_sized(width, height).await;
+    sign_in_dashboard(&admin, &app.node.origin(), &app.site.admin_email).await;
+    let size = format!("{width}×{height}");
+
+    click(&admin, "[data-ld=inbox-tab][data-view=queue]").await;
+    until(&admin, &format!("a waiting chat at {size}"), || async {
+        count(&admin, "[data-ld=conversation]").await >= 1
+    })
+    .await;
+    assert_eq!(sideways(&admin).await, None, "the inbox at {size}");
+    assert_eq!(
+        clickable(&admin, "[data-ld=conversation]").await,
+        "ok",
+        "the list at {size}"
+    );
+    click(&admin, "[data-ld=conversation]").await;
+    click(&admin, "[data-ld=accept]").await;
+    until(&admin, &format!("the conversation at {size}"), || async {
+        count(&admin, "[data-ld=conversation-view]").await == 1
+            && clickable(&admin, "[data-ld=composer]").await == "ok"
+    })
+    .await;
+    let reply = format!("Typed at {size}");
+    type_into(&admin, "[data-ld=composer]", &reply).await;
+    // The notice that the chat was taken is on screen now: it must not cover the buttons.
+    for button in ["[data-ld=send]", "[data-ld=attach]"] {
+        assert_eq!(clickable(&admin, button).await, "ok", "{button} at {size}");
+    }
+    click(&admin, "[data-ld=send]").await;
+    until(&admin, &format!("the reply sent at {size}"), || async {
+        messages_by(&admin, "agent")
+            .await
+            .iter()
+            .any(|t| t.contains(&reply))
+    })
+    .await;
+    assert_eq!(sideways(&admin).await, None, "the conversation at {size}");
+
+    for page in ADMIN_PAGES {
+        js(
+            &admin,
+            &format!("location.hash = '#/settings/{page}'; return null"),
+        )
+        .await;
+        let shown = format!("[data-ld=settings-page][data-page='{page}']");
+        until(&admin, &format!("{page} at {size}"), || async {
+            count(&admin, &shown).await == 1 && count(&admin, "[data-ld=admin-loading]").await == 0
+        })
+        .await;
+        assert_eq!(sideways(&admin).await, None, "{page} at {size}");
+    }
+    admin.close().await.ok();
+}
+
+#[tokio::test]
+async fn the_dashboard_fits_a_laptop_and_a_tablet_without_sideways_scrolling() {
+    let app = TestApp::spawn().await;
+    settings::save(&app.db, app.site.id, manual_assignment())
+        .await
+        .unwrap();
+    // Each size takes one of the waiting chats.
+    let _visitors = [
+        waiting_visitor(&app.node, &app.site, "Do you ship to Izmir?").await,
+        waiting_visitor(&app.node, &app.site, "Is the 42 in stock?").await,
+    ];
+    let driver = Driver::start();
+    fits_and_works_at(&driver, &app, 1280, 800).await;
+    fits_and_works_at(&driver, &app, 768, 1024).await;
+}
+
+#[tokio::test]
+async fn an_agent_attaches_an_image_the_visitors_widget_shows_it_and_a_fake_one_is_refused() {
+    let app = TestApp::spawn().await;
+    let livedesk = app.node.origin();
+    let (listener, host) = host_page_port().await;
+    let site = create_site(&app.db, "Acme Shoes Web", &host).await;
+    settings::save(&app.db, site.id, manual_assignment())
+        .await
+        .unwrap();
+    serve_host_page(listener, &livedesk, &site.key);
+    let files = support::browser::tempdir::Dir::new();
+    let real = files.path.join("size-chart.png");
+    std::fs::write(&real, PIXEL_PNG).unwrap();
+    let fake = files.path.join("invoice.png");
+    std::fs::write(&fake, b"MZ\x90\0 this is a program, not a picture").unwrap();
+    let driver = Driver::start();
+    let (shopper, _shopper_profile) = driver.browser().await;
+    let (agent, _agent_profile) = driver.browser().await;
+
+    shopper.goto(&format!("{host}/")).await.unwrap();
+    open_widget(&shopper).await;
+    type_into(&shopper, "[data-ld=composer]", "Which size am I?").await;
+    click(&shopper, "[data-ld=send]").await;
+    sign_in_dashboard(&agent, &livedesk, &site.agent_email).await;
+    click(&agent, "[data-ld=inbox-tab][data-view=queue]").await;
+    click(&agent, "[data-ld=conversation]").await;
+    click(&agent, "[data-ld=accept]").await;
+    until(&agent, "the chat taken", || async {
+        count(&agent, "[data-ld=conversation-view]").await == 1
+            && clickable(&agent, "[data-ld=attach]").await == "ok"
+    })
+    .await;
+
+    // A program named .png is refused with the reason, and nothing is sent.
+    let input = agent
+        .find(Locator::Css("[data-ld=attach-input]"))
+        .await
+        .unwrap();
+    input.send_keys(&fake.display().to_string()).await.unwrap();
+    until(&agent, "the refusal of the fake image", || async {
+        text_of(&agent, "[data-ld=composer-error]")
+            .await
+            .starts_with("The file was not sent")
+    })
+    .await;
+    assert!(
+        text_of(&agent, "[data-ld=composer-error]")
+            .await
+            .contains("images"),
+        "the reason names what can be sent: {}",
+        text_of(&agent, "[data-ld=composer-error]").await
+    );
+    assert!(messages_by(&agent, "agent").await.is_empty());
+
+    // The real image is sent: the agent sees it in the transcript, the shopper sees it.
+    let input = agent
+        .find(Locator::Css("[data-ld=attach-input]"))
+        .await
+        .unwrap();
+    input.send_keys(&real.display().to_string()).await.unwrap();
+    until(&agent, "the image in the agent's transcript", || async {
+        text_of(&agent, "[data-ld=message][data-author=agent] [data-ld=file]")
+            .await
+            .contains("size-chart.png")
+    })
+    .await;
+    assert_eq!(count(&agent, "[data-ld=composer-error]").await, 0, "the error is gone");
+    until(&shopper, "the image's preview in the widget", || async {
+        js(&shopper, "const i = document.querySelector('[data-ld=message][data-author=agent] img[data-ld=preview]'); return i ? i.complete && i.naturalWidth : null").await == json!(1)
     })
     .await;
     shopper.close().await.ok();

@@ -20,7 +20,7 @@ use support::browser::{
     snippet, text_of, until, visible, widget_frame,
 };
 use support::client::{Socket, http, login};
-use support::{SiteFixture, TestApp, create_site};
+use support::{PIXEL_PNG, SiteFixture, TestApp, create_site};
 
 /// A Livedesk node, a site that allows the host page's origin, and the host page's listener.
 struct Setup {
@@ -1106,9 +1106,6 @@ async fn a_visitor_shares_an_image_with_a_preview_and_a_fake_one_is_refused_with
     .await;
     visitor.close().await.ok();
 }
-
-/// A 1 × 1 PNG.
-const PIXEL_PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0\x1f\x15\xc4\x89\0\0\0\rIDATx\x9cc\xf8\xff\xff?\0\x05\xfe\x02\xfe\xa7\x35\x81\x84\0\0\0\0IEND\xaeB`\x82";
 
 #[tokio::test]
 async fn the_widget_says_it_is_reconnecting_when_the_server_goes_away_and_loses_nothing() {

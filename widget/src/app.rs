@@ -203,6 +203,7 @@ impl Widget {
                 }
                 self.session = Some(session);
                 self.flush_profile();
+                self.flush_file();
                 self.report_visit();
                 self.connect();
             }

@@ -61,6 +61,8 @@ pub struct Flow {
     /// The visitor asked for the offline form (after a long wait).
     pub offline_form_wanted: bool,
     pub pending_profile: Option<VisitorProfile>,
+    /// A file chosen before the session was open: it is uploaded once it is.
+    pub pending_file: Option<web_sys::File>,
     /// The referrer of the first page this frame heard of.
     pub referrer: Option<String>,
     pub scroll_depth: Option<u8>,

@@ -29,11 +29,21 @@ impl Widget {
             // The server decides by content; this only spares an upload that will fail.
             return self.view.set_status(Some(self.texts.file_kind));
         }
+        self.flow.pending_file = Some(file);
+        self.flush_file();
+    }
+
+    /// Uploads the file chosen, once there is a session to upload it with.
+    pub(crate) fn flush_file(&mut self) {
+        let Some(file) = self.flow.pending_file.take() else {
+            return;
+        };
         let Some(token) = self.session.as_ref().map(|s| s.visitor_token.clone()) else {
-            // No session yet: the visitor chooses the file again once connected.
+            self.flow.pending_file = Some(file);
             return self.view.set_status(Some(self.texts.connecting));
         };
         self.view.set_status(Some(self.texts.uploading));
+        let mime = file.type_();
         let preview = mime
             .starts_with("image/")
             .then(|| web_sys::Url::create_object_url_with_blob(&file).ok())

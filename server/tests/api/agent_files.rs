@@ -12,8 +12,8 @@ use crate::messaging::{
     agent, next_message, recv_skipping_visitor_presence, send_as_visitor, visitor,
 };
 use crate::support::client::{Socket, http, login, visitor_session};
-use crate::support::{TestApp, create_site};
-use crate::widget_files::{PIXEL_PNG, stored};
+use crate::support::{PIXEL_PNG, TestApp, create_site};
+use crate::widget_files::stored;
 
 /// A visitor who wrote "hello" and the agent whose dashboard saw the chat open.
 struct Chat {

@@ -5,10 +5,7 @@ use livedesk_protocol::widget::{MAX_UPLOAD_BYTES, UploadedFile};
 use serde_json::Value;
 
 use crate::support::client::{http, login, visitor_session};
-use crate::support::{TestApp, create_site};
-
-/// A 1 × 1 PNG.
-pub const PIXEL_PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0\x1f\x15\xc4\x89\0\0\0\rIDATx\x9cc\xf8\xff\xff?\0\x05\xfe\x02\xfe\xa7\x35\x81\x84\0\0\0\0IEND\xaeB`\x82";
+use crate::support::{PIXEL_PNG, TestApp, create_site};
 
 async fn upload(app: &TestApp, token: Option<&str>, name: &str, body: Vec<u8>) -> (u16, Value) {
     let mut request = http()

@@ -124,7 +124,7 @@ fn AgentRow(
                     view! { <span class="ld-pill ld-pill--idle" data-ld="agent-deactivated">"Deactivated"</span> }.into_any()
                 }}
             </td>
-            <td class="ld-admin__actions">
+            <td><div class="ld-admin__actions">
                 <button type="button" class="ld-button" data-ld="agent-edit"
                     aria-expanded=move || (editing.get() == Some(id)).to_string()
                     on:click=move |_| {
@@ -139,7 +139,7 @@ fn AgentRow(
                     </button>
                 </Show>
                 <FeedbackLine feedback/>
-            </td>
+            </div></td>
         </tr>
     }
 }

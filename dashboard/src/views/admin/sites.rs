@@ -123,12 +123,12 @@ fn SiteRow(site: SiteSummary, list: RwSignal<Vec<SiteSummary>>) -> impl IntoView
             } else {
                 view! { <span class="ld-pill ld-pill--active">"Active"</span> }.into_any()
             }}</td>
-            <td class="ld-admin__actions">
+            <td><div class="ld-admin__actions">
                 <button type="button" class="ld-button" data-ld=if suspended { "site-unsuspend" } else { "site-suspend" } on:click=toggle>
                     {if suspended { "Unsuspend" } else { "Suspend" }}
                 </button>
                 <FeedbackLine feedback/>
-            </td>
+            </div></td>
         </tr>
     }
 }

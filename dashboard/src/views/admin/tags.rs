@@ -56,12 +56,12 @@ fn TagRow(tag: SiteTag, list: RwSignal<Vec<SiteTag>>) -> impl IntoView {
         <tr data-ld="tag-row" data-name=tag.name.clone()>
             <td><span class="ld-swatch" style:background=swatch aria-hidden="true"></span> {tag.name.clone()}</td>
             <td data-ld="tag-count">{tag.conversations}</td>
-            <td class="ld-admin__actions">
+            <td><div class="ld-admin__actions">
                 <button type="button" class="ld-button" data-ld="tag-edit" aria-expanded=move || editing.get().to_string() on:click=move |_| editing.update(|e| *e = !*e)>"Edit"</button>
                 <button type="button" class="ld-button" data-ld="tag-remove" on:click=remove>"Remove"</button>
                 <FeedbackLine feedback/>
                 <Show when=move || editing.get()><TagForm list existing=Some(stored.clone())/></Show>
-            </td>
+            </div></td>
         </tr>
     }
 }
