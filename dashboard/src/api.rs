@@ -4,6 +4,7 @@
 //! the refresh-and-retry on an expired token.
 
 use livedesk_protocol::ApiError;
+use livedesk_protocol::admin::{AcceptInvite, InviteDetails, InviteLookup};
 use livedesk_protocol::api::{LoginRequest, RefreshRequest, TokenPair};
 use livedesk_protocol::chat::{ConversationSummary, InboxView, Message, SharedFileMessage};
 use livedesk_protocol::ids::{ConversationId, VisitorId};
@@ -54,6 +55,16 @@ impl ApiFailure {
 pub async fn login(email: String, password: String) -> Result<TokenPair, ApiFailure> {
     let body = LoginRequest { email, password };
     decode(send("POST", "/api/v1/auth/login", Some(&body), None).await?)
+}
+
+/// What the invitation link `token` is for (no account yet, so no token).
+pub async fn invite(token: String) -> Result<InviteDetails, ApiFailure> {
+    let body = InviteLookup { token };
+    decode(send("POST", "/api/v1/invite", Some(&body), None).await?)
+}
+
+pub async fn accept_invite(request: AcceptInvite) -> Result<TokenPair, ApiFailure> {
+    decode(send("POST", "/api/v1/invite/accept", Some(&request), None).await?)
 }
 
 pub async fn refresh(refresh_token: String) -> Result<TokenPair, ApiFailure> {

@@ -110,9 +110,36 @@ impl Page {
     }
 }
 
+/// The secret of an invitation link (`#/invite/<token>`), which opens the sign-up page
+/// instead of any other.
+pub fn invite_token(hash: &str) -> Option<String> {
+    let token = hash
+        .trim_start_matches('#')
+        .trim_start_matches('/')
+        .strip_prefix("invite/")?
+        .trim_end_matches('/');
+    (!token.is_empty() && token.bytes().all(|b| b.is_ascii_alphanumeric()))
+        .then(|| token.to_owned())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn invitation_links_carry_their_token() {
+        assert_eq!(invite_token("#/invite/ab12"), Some("ab12".into()));
+        assert_eq!(invite_token("#/invite/ab12/"), Some("ab12".into()));
+        for hash in [
+            "#/invite/",
+            "#/invite",
+            "#/settings/agents",
+            "#/invite/a b",
+            "#/invite/a/b",
+        ] {
+            assert_eq!(invite_token(hash), None, "{hash:?}");
+        }
+    }
 
     #[test]
     fn hashes_round_trip() {

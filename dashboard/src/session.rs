@@ -11,6 +11,7 @@ use std::time::Duration;
 use js_sys::Promise;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use livedesk_protocol::admin::AcceptInvite;
 use livedesk_protocol::api::TokenPair;
 use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::{JsFuture, future_to_promise};
@@ -74,6 +75,18 @@ pub fn restore(desk: Desk) {
 /// Signs in with e-mail and password; the error is the sentence to show.
 pub async fn login(desk: Desk, email: String, password: String) -> Result<(), String> {
     let pair = api::login(email, password).await.map_err(|f| f.message())?;
+    adopt(desk, pair);
+    Ok(())
+}
+
+/// Takes up an invitation: the new account is made and signed in; the error is the
+/// sentence to show.
+pub async fn accept_invite(desk: Desk, request: AcceptInvite) -> Result<(), String> {
+    let pair = api::accept_invite(request).await.map_err(|f| f.message())?;
+    // Whoever was signed in in this browser is signed out: the new account takes over.
+    if desk.auth.get_untracked() == AuthPhase::SignedIn {
+        logout(desk);
+    }
     adopt(desk, pair);
     Ok(())
 }

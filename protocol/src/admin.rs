@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
 use crate::api::Role;
-use crate::ids::{CannedResponseId, SiteId, SiteTagId};
+use crate::ids::{CannedResponseId, InviteId, SiteId, SiteTagId};
 use crate::routing::{Tag, TagError};
 
 /// Shortest password an admin may give a new account (as `livedesk create-admin` asks).
@@ -59,15 +59,7 @@ pub enum AgentInputError {
 
 impl NewAgentRequest {
     pub fn parse(self) -> Result<Self, AgentInputError> {
-        let email = self.email.trim().to_owned();
-        let at = email.find('@').ok_or(AgentInputError::Email)?;
-        if at == 0
-            || at + 1 == email.len()
-            || email.len() > 254
-            || email.chars().any(|c| c.is_whitespace() || c.is_control())
-        {
-            return Err(AgentInputError::Email);
-        }
+        let email = parse_email(&self.email).ok_or(AgentInputError::Email)?;
         if self.password.chars().count() < MIN_PASSWORD_CHARS {
             return Err(AgentInputError::Password);
         }
@@ -98,11 +90,107 @@ impl AgentUpdate {
     }
 }
 
+fn parse_email(raw: &str) -> Option<String> {
+    let email = raw.trim();
+    let at = email.find('@')?;
+    (at > 0
+        && at + 1 < email.len()
+        && email.len() <= 254
+        && !email.chars().any(|c| c.is_whitespace() || c.is_control()))
+    .then(|| email.to_owned())
+}
+
 fn parse_name(raw: &str) -> Option<String> {
     let name = raw.trim();
     let chars = name.chars().count();
     (chars > 0 && chars <= MAX_NAME_CHARS && !name.chars().any(char::is_control))
         .then(|| name.to_owned())
+}
+
+/// How long an invitation link works.
+pub const INVITE_DAYS: i32 = 7;
+
+/// `POST /api/v1/site/invites` (admins): invite `email` to join the site as `role`. A
+/// newer invitation for the same address replaces the older one.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewInviteRequest {
+    pub email: String,
+    /// `admin` or `agent`.
+    pub role: Role,
+}
+
+impl NewInviteRequest {
+    pub fn parse(self) -> Result<Self, AgentInputError> {
+        if self.role == Role::Superadmin {
+            return Err(AgentInputError::Role);
+        }
+        Ok(Self {
+            email: parse_email(&self.email).ok_or(AgentInputError::Email)?,
+            role: self.role,
+        })
+    }
+}
+
+/// An invitation not yet accepted (`GET /api/v1/site/invites`, admins).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Invite {
+    pub id: InviteId,
+    pub email: String,
+    pub role: Role,
+    /// The admin who sent it, if their account still exists.
+    pub invited_by: Option<String>,
+    #[serde(with = "time::serde::rfc3339")]
+    pub expires_at: OffsetDateTime,
+    /// Past `expires_at`: the link no longer works.
+    pub expired: bool,
+}
+
+/// The answer to creating an invitation. `token` goes into the link
+/// (`/dashboard/#/invite/<token>`) and is never shown again.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CreatedInvite {
+    pub invite: Invite,
+    pub token: String,
+}
+
+/// `POST /api/v1/invite` (whoever holds the link): what the invitation is for.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct InviteLookup {
+    pub token: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InviteDetails {
+    pub site_name: String,
+    pub email: String,
+    pub role: Role,
+    #[serde(with = "time::serde::rfc3339")]
+    pub expires_at: OffsetDateTime,
+}
+
+/// `POST /api/v1/invite/accept`: the new account's name and password. The answer is a
+/// `TokenPair`: the new agent is signed in.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AcceptInvite {
+    pub token: String,
+    pub name: String,
+    pub password: String,
+}
+
+impl AcceptInvite {
+    pub fn parse(self) -> Result<Self, AgentInputError> {
+        if self.password.chars().count() < MIN_PASSWORD_CHARS {
+            return Err(AgentInputError::Password);
+        }
+        Ok(Self {
+            token: self.token.trim().to_owned(),
+            name: parse_name(&self.name).ok_or(AgentInputError::Name)?,
+            password: self.password,
+        })
+    }
 }
 
 /// Longest canned response shortcut after its `/`.
@@ -567,6 +655,44 @@ mod tests {
         for (input, expected) in cases {
             assert_eq!(input.clone().parse(), Err(expected), "{input:?}");
         }
+    }
+
+    #[test]
+    fn invitations_are_checked() {
+        let invite = |email: &str, role| NewInviteRequest {
+            email: email.into(),
+            role,
+        };
+        assert_eq!(
+            invite(" ada@example.com ", Role::Admin)
+                .parse()
+                .unwrap()
+                .email,
+            "ada@example.com"
+        );
+        assert_eq!(
+            invite("ada", Role::Agent).parse(),
+            Err(AgentInputError::Email)
+        );
+        assert_eq!(
+            invite("ada@example.com", Role::Superadmin).parse(),
+            Err(AgentInputError::Role)
+        );
+        let accept = |name: &str, password: &str| AcceptInvite {
+            token: " abc ".into(),
+            name: name.into(),
+            password: password.into(),
+        };
+        let accepted = accept(" Ada ", "0123456789").parse().unwrap();
+        assert_eq!(
+            (accepted.token.as_str(), accepted.name.as_str()),
+            ("abc", "Ada")
+        );
+        assert_eq!(accept("", "0123456789").parse(), Err(AgentInputError::Name));
+        assert_eq!(
+            accept("Ada", "short").parse(),
+            Err(AgentInputError::Password)
+        );
     }
 
     #[test]

@@ -58,4 +58,6 @@ id_type!(
     CannedResponseId,
     /// A tag of one site's managed tag list.
     SiteTagId,
+    /// An invitation to join a site's team.
+    InviteId,
 );

@@ -182,6 +182,7 @@ fn routes(state: &AppState) -> Router {
         .merge(files::router())
         .merge(assignment::routes::router())
         .merge(agents::router())
+        .merge(agents::invites_router(&client_ip))
         .merge(canned::router())
         .merge(chat::tag_list::router())
         .merge(sites::settings::router())

@@ -353,3 +353,167 @@ async fn a_superadmin_watches_every_sites_figures_change_without_a_reload() {
         text_of(&root, "[data-ld=sites-total]").await
     );
 }
+
+/// The value of the input `css`.
+async fn value_of(client: &Client, css: &str) -> String {
+    client
+        .execute(
+            "const e = document.querySelector(arguments[0]); return e ? e.value : '';",
+            vec![json!(css)],
+        )
+        .await
+        .unwrap()
+        .as_str()
+        .unwrap_or_default()
+        .to_owned()
+}
+
+/// An admin creates an invitation link and sends it; the invitee opens it in their own
+/// browser, chooses a name and password and is signed in; the link then no longer works,
+/// and a revoked one never does.
+#[tokio::test]
+async fn an_invited_agent_opens_the_link_chooses_a_password_and_is_signed_in() {
+    let app = TestApp::spawn().await;
+    let base = app.node.origin();
+    let driver = Driver::start();
+    let (admin, _admin_profile) = driver.browser().await;
+    sign_in(&admin, &base, &app.site.admin_email, PASSWORD).await;
+    open_settings(&admin, &base, "agents").await;
+
+    let email = "nur.new@example.com";
+    type_into(
+        &admin,
+        "[data-ld=invite-new] input[name=invite_email]",
+        email,
+    )
+    .await;
+    click(&admin, "[data-ld=invite-create]").await;
+    until(&admin, "the invitation link", || async {
+        value_of(&admin, "[data-ld=invite-link]")
+            .await
+            .contains("#/invite/")
+    })
+    .await;
+    let link = value_of(&admin, "[data-ld=invite-link]").await;
+    assert!(
+        link.starts_with(&format!("{base}/dashboard/")),
+        "a link to this dashboard: {link}"
+    );
+    let row = format!("[data-ld=invite-row][data-email='{email}']");
+    assert!(
+        visible(&admin, &row).await,
+        "the pending invitation is listed"
+    );
+
+    // The invitee opens the link in a browser of their own.
+    let (invitee, _invitee_profile) = driver.browser().await;
+    invitee.goto(&link).await.unwrap();
+    until(&invitee, "the invitation page", || async {
+        text_of(&invitee, "[data-ld=invite-for]")
+            .await
+            .contains(email)
+    })
+    .await;
+    assert!(
+        text_of(&invitee, "[data-ld=invite] h1")
+            .await
+            .contains("Acme Shoes")
+    );
+    type_into(
+        &invitee,
+        "[data-ld=invite-form] input[name=name]",
+        "Nur New",
+    )
+    .await;
+    type_into(
+        &invitee,
+        "[data-ld=invite-form] input[name=password]",
+        "short",
+    )
+    .await;
+    click(&invitee, "[data-ld=invite-accept]").await;
+    until(&invitee, "the short password refused", || async {
+        text_of(&invitee, "[data-ld=invite-error]")
+            .await
+            .contains("at least 10 characters")
+    })
+    .await;
+    type_into(
+        &invitee,
+        "[data-ld=invite-form] input[name=password]",
+        PASSWORD,
+    )
+    .await;
+    click(&invitee, "[data-ld=invite-accept]").await;
+    until(&invitee, "the new agent's workspace", || async {
+        visible(&invitee, "[data-ld=page]").await
+            && text_of(&invitee, "[data-ld=agent-name]").await == "Nur New"
+    })
+    .await;
+    assert!(
+        !visible(&invitee, "[data-ld=nav][data-page=settings]").await,
+        "an agent sees no settings"
+    );
+    // Signed in for real: a reload keeps the session.
+    invitee.refresh().await.unwrap();
+    until(&invitee, "the workspace after a reload", || async {
+        text_of(&invitee, "[data-ld=agent-name]").await == "Nur New"
+    })
+    .await;
+
+    // The admin's page shows the new agent on the team without a reload, and no pending
+    // invitation.
+    until(&admin, "the new agent listed", || async {
+        text_of(&admin, "[data-ld=agents-table]")
+            .await
+            .contains(email)
+            && !visible(&admin, &row).await
+    })
+    .await;
+
+    // The used link no longer works, in any browser.
+    let (stranger, _stranger_profile) = driver.browser().await;
+    stranger.goto(&link).await.unwrap();
+    until(&stranger, "the used link refused", || async {
+        text_of(&stranger, "[data-ld=invite-error]")
+            .await
+            .contains("not valid")
+    })
+    .await;
+
+    // A revoked link never works.
+    type_into(
+        &admin,
+        "[data-ld=invite-new] input[name=invite_email]",
+        "late@example.com",
+    )
+    .await;
+    click(&admin, "[data-ld=invite-create]").await;
+    until(&admin, "the second link", || async {
+        value_of(&admin, "[data-ld=invite-link]")
+            .await
+            .contains("#/invite/")
+    })
+    .await;
+    let revoked = value_of(&admin, "[data-ld=invite-link]").await;
+    assert_ne!(revoked, link);
+    click(
+        &admin,
+        "[data-ld=invite-row][data-email='late@example.com'] [data-ld=invite-revoke]",
+    )
+    .await;
+    until(&admin, "the revoked invitation gone", || async {
+        !visible(&admin, "[data-ld=invite-row]").await
+    })
+    .await;
+    stranger.goto(&revoked).await.unwrap();
+    until(&stranger, "the revoked link refused", || async {
+        text_of(&stranger, "[data-ld=invite-error]")
+            .await
+            .contains("not valid")
+    })
+    .await;
+    for client in [admin, invitee, stranger] {
+        client.close().await.ok();
+    }
+}

@@ -14,8 +14,8 @@ use livedesk_server::assignment::settings::{self, RoutingSettings};
 use serde_json::json;
 
 use support::browser::{
-    Driver, click_when_shown as click, host_page_port, js, launcher_root, messages_by,
-    open_widget, serve_host_page, sign_in_dashboard, text_of, until, widget_frame,
+    Driver, click_when_shown as click, host_page_port, js, launcher_root, messages_by, open_widget,
+    serve_host_page, sign_in_dashboard, text_of, until, widget_frame,
 };
 use support::client::{Socket, ready_visitor as visitor, visitor_says, visitor_session};
 use support::{NodeSettings, PIXEL_PNG, SiteFixture, TestApp, TestNode, create_site};
@@ -96,16 +96,24 @@ async fn listed(client: &Client) -> Vec<String> {
         .unwrap_or_default()
 }
 
-/// Whether the page scrolls sideways, and if it does, the last few elements that reach past
-/// the window's right edge.
+/// Whether the page, or a pane of it, scrolls sideways; if so, what scrolls and the last few
+/// elements that reach past its right edge.
 async fn sideways(client: &Client) -> Option<String> {
     let wide = js(
         client,
-        r#"const w = document.documentElement.clientWidth;
-        if (document.documentElement.scrollWidth <= w && document.body.scrollWidth <= w) return null;
-        return [...document.querySelectorAll('*')]
-            .filter(e => e.getBoundingClientRect().right > w + 1).slice(-3)
-            .map(e => e.tagName + '.' + e.className + ' reaches ' + Math.round(e.getBoundingClientRect().right)).join(', ');"#,
+        r#"const name = e => e.tagName + '.' + e.className + (e.dataset.ld ? '[' + e.dataset.ld + ']' : '');
+        const panes = [document.documentElement, document.body, ...document.querySelectorAll('*')]
+            .filter(e => e === document.documentElement || e === document.body
+                || ['auto', 'scroll'].includes(getComputedStyle(e).overflowX));
+        const pane = panes.find(e => e.scrollWidth > e.clientWidth + 1);
+        if (!pane) return null;
+        const edge = pane === document.documentElement || pane === document.body
+            ? document.documentElement.clientWidth
+            : pane.getBoundingClientRect().left + pane.clientWidth;
+        const past = [...pane.querySelectorAll('*')]
+            .filter(e => e.getBoundingClientRect().right > edge + 1).slice(-3)
+            .map(e => name(e) + ' reaches ' + Math.round(e.getBoundingClientRect().right));
+        return name(pane) + ' scrolls sideways (edge ' + Math.round(edge) + '): ' + past.join(', ');"#,
     )
     .await;
     wide.as_str().map(str::to_owned)
@@ -263,6 +271,21 @@ async fn fits_and_works_at(driver: &Driver, app: &TestApp, width: u32, height: u
             count(&admin, &shown).await == 1 && count(&admin, "[data-ld=admin-loading]").await == 0
         })
         .await;
+        if page == "agents" {
+            // With an invitation's long link and its row on the page.
+            type_into(
+                &admin,
+                "[data-ld=invite-new] input[name=invite_email]",
+                &format!("invitee-{width}@example.com"),
+            )
+            .await;
+            click(&admin, "[data-ld=invite-create]").await;
+            until(&admin, &format!("the invitation at {size}"), || async {
+                count(&admin, "[data-ld=invite-link]").await == 1
+                    && count(&admin, "[data-ld=invite-row]").await >= 1
+            })
+            .await;
+        }
         assert_eq!(sideways(&admin).await, None, "{page} at {size}");
     }
     admin.close().await.ok();
@@ -345,12 +368,19 @@ async fn an_agent_attaches_an_image_the_visitors_widget_shows_it_and_a_fake_one_
         .unwrap();
     input.send_keys(&real.display().to_string()).await.unwrap();
     until(&agent, "the image in the agent's transcript", || async {
-        text_of(&agent, "[data-ld=message][data-author=agent] [data-ld=file]")
-            .await
-            .contains("size-chart.png")
+        text_of(
+            &agent,
+            "[data-ld=message][data-author=agent] [data-ld=file]",
+        )
+        .await
+        .contains("size-chart.png")
     })
     .await;
-    assert_eq!(count(&agent, "[data-ld=composer-error]").await, 0, "the error is gone");
+    assert_eq!(
+        count(&agent, "[data-ld=composer-error]").await,
+        0,
+        "the error is gone"
+    );
     until(&shopper, "the image's preview in the widget", || async {
         js(&shopper, "const i = document.querySelector('[data-ld=message][data-author=agent] img[data-ld=preview]'); return i ? i.complete && i.naturalWidth : null").await == json!(1)
     })

@@ -15,6 +15,7 @@ mod files;
 mod format;
 mod header;
 mod inbox;
+mod invite;
 mod login;
 mod nav;
 mod offline;

@@ -5,8 +5,8 @@
 //! - `PUT /api/v1/site/agents/{id}`: name and role (admins).
 //! - `PUT /api/v1/site/agents/{id}/active`: deactivate or reactivate (admins).
 //!
-//! The list and the routing profile are `assignment`'s (`GET /api/v1/site/agents`,
-//! `PUT /api/v1/site/agents/{id}/routing`).
+//! Invitations by link are in [`invites`]. The list and the routing profile are
+//! `assignment`'s (`GET /api/v1/site/agents`, `PUT /api/v1/site/agents/{id}/routing`).
 //!
 //! A site always keeps an active admin: the last one can be neither demoted nor
 //! deactivated, and nobody deactivates their own account. Deactivating revokes the
@@ -14,6 +14,7 @@
 //! their open chats to someone else; their access token is refused at the next request
 //! ([`crate::auth::CurrentAgent::from_token`] reads the account's state).
 
+mod invites;
 mod store;
 
 use axum::extract::{Path, State};
@@ -34,6 +35,7 @@ use crate::realtime::event::HubEvent;
 use crate::realtime::send::publish;
 use crate::state::AppState;
 
+pub use invites::router as invites_router;
 pub use store::insert;
 
 pub fn router() -> Router<AppState> {

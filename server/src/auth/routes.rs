@@ -96,7 +96,7 @@ async fn refresh(
     State(state): State<AppState>,
     ApiJson(req): ApiJson<RefreshRequest>,
 ) -> AppResult<Json<TokenPair>> {
-    let hash = tokens::hash_refresh_token(&req.refresh_token);
+    let hash = tokens::hash_secret(&req.refresh_token);
     let row = sqlx::query_as!(
         AgentRow,
         r#"WITH used AS (
@@ -124,7 +124,7 @@ async fn logout(
     State(state): State<AppState>,
     ApiJson(req): ApiJson<RefreshRequest>,
 ) -> AppResult<StatusCode> {
-    let hash = tokens::hash_refresh_token(&req.refresh_token);
+    let hash = tokens::hash_secret(&req.refresh_token);
     sqlx::query!(
         "UPDATE refresh_tokens SET revoked_at = now() WHERE token_hash = $1 AND revoked_at IS NULL",
         hash
@@ -146,13 +146,26 @@ async fn me(State(state): State<AppState>, agent: CurrentAgent) -> AppResult<Jso
     Ok(Json(row.profile()))
 }
 
+/// Signs in the active account `id` (one just created, say): a new token pair.
+pub(crate) async fn issue_pair_for(state: &AppState, id: AgentId) -> AppResult<TokenPair> {
+    let row = sqlx::query_as!(
+        AgentRow,
+        r#"SELECT id, site_id, email, name, role AS "role: DbRole", password_hash FROM agents WHERE id = $1 AND active"#,
+        id.0
+    )
+    .fetch_optional(&state.db)
+    .await?
+    .ok_or_else(|| AppError::not_found("agent"))?;
+    issue_pair(state, &row).await
+}
+
 async fn issue_pair(state: &AppState, agent: &AgentRow) -> AppResult<TokenPair> {
     let profile = agent.profile();
     let access_token =
         state
             .tokens
             .issue_access(profile.id, profile.site_id, profile.role, &profile.name)?;
-    let (refresh_token, hash) = tokens::new_refresh_token();
+    let (refresh_token, hash) = tokens::new_secret();
     let expires_at = OffsetDateTime::now_utc() + state.config.refresh_token_ttl;
     sqlx::query!(
         "INSERT INTO refresh_tokens (id, agent_id, token_hash, expires_at) VALUES ($1, $2, $3, $4)",

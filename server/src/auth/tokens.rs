@@ -127,16 +127,18 @@ fn lifetime(ttl: Duration) -> (u64, u64) {
     (now, now + ttl.as_secs())
 }
 
-/// A fresh opaque refresh token and the hash the database keeps of it.
-pub fn new_refresh_token() -> (String, Vec<u8>) {
+/// A fresh opaque secret (a refresh token, an invitation link's) and the hash the
+/// database keeps of it.
+pub fn new_secret() -> (String, Vec<u8>) {
     let mut bytes = [0u8; 32];
     rand::rng().fill_bytes(&mut bytes);
     let token = hex::encode(bytes);
-    let hash = hash_refresh_token(&token);
+    let hash = hash_secret(&token);
     (token, hash)
 }
 
-pub fn hash_refresh_token(token: &str) -> Vec<u8> {
+/// The SHA-256 the database keeps of a secret from [`new_secret`].
+pub fn hash_secret(token: &str) -> Vec<u8> {
     Sha256::digest(token.as_bytes()).to_vec()
 }
 

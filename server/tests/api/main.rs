@@ -16,6 +16,7 @@ mod calls_media;
 mod closing;
 mod editing;
 mod inbox;
+mod invites;
 mod messaging;
 mod nodes;
 mod notes;

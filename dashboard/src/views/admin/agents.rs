@@ -32,12 +32,27 @@ pub fn AgentsPage() -> impl IntoView {
         );
     };
     reload();
+    // Someone joined (an invitation was accepted): list them, and the invitations again.
+    let joined = RwSignal::new(0_u32);
+    Effect::new(move |_| {
+        let newcomer = desk.presence.with(|team| {
+            agents.with_untracked(|listed| {
+                team.iter()
+                    .any(|p| !listed.iter().any(|a| a.id == p.agent_id))
+            })
+        });
+        if newcomer && load.get_untracked() == Load::Ready {
+            fetch(desk, "/api/v1/site/agents", agents, load);
+            joined.update(|n| *n += 1);
+        }
+    });
     let me = move || desk.agent.with(|a| a.as_ref().map(|a| a.id));
 
     view! {
         <div class="ld-admin__section">
             <NewAgentForm agents/>
         </div>
+        <super::invites::InvitesSection joined/>
         <LoadState load what="agents" retry=move |()| reload()>
             <Show
                 when=move || !agents.with(Vec::is_empty)

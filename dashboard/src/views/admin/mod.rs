@@ -12,6 +12,7 @@ pub mod canned_picker;
 mod canned_responses;
 mod departments;
 mod hours;
+mod invites;
 mod routing;
 mod sites;
 mod tags;
@@ -21,6 +22,8 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
+
+pub(crate) use agents::capitalised;
 
 use crate::api::ApiFailure;
 use crate::desk::{Desk, Load};
@@ -203,6 +206,22 @@ pub(crate) fn FeedbackLine(feedback: RwSignal<Feedback>) -> impl IntoView {
         Feedback::Done(text) => view! { <span class="ld-feedback ld-feedback--ok" data-ld="save-status" data-state="saved" role="status">{text}</span> }.into_any(),
         Feedback::Failed(text) => view! { <span class="ld-feedback ld-feedback--error" data-ld="save-status" data-state="failed" role="alert">{text}</span> }.into_any(),
     }
+    }
+}
+
+/// Copies `text` with the asynchronous clipboard API, where the browser offers it.
+pub(crate) fn copy_to_clipboard(text: &str) -> bool {
+    let Some(window) = web_sys::window() else {
+        return false;
+    };
+    let clipboard = js_sys::Reflect::get(&window.navigator(), &"clipboard".into()).ok();
+    let write = clipboard
+        .as_ref()
+        .and_then(|c| js_sys::Reflect::get(c, &"writeText".into()).ok())
+        .and_then(|f| wasm_bindgen::JsCast::dyn_into::<js_sys::Function>(f).ok());
+    match (clipboard, write) {
+        (Some(clipboard), Some(write)) => write.call1(&clipboard, &text.into()).is_ok(),
+        _ => false,
     }
 }
 

@@ -13,7 +13,7 @@ use livedesk_protocol::admin::{
     WidgetSettings,
 };
 
-use super::{Feedback, FeedbackLine, LoadState, fetch, send};
+use super::{Feedback, FeedbackLine, LoadState, copy_to_clipboard, fetch, send};
 use crate::desk::{Desk, Load};
 
 #[component]
@@ -72,24 +72,6 @@ fn OriginsForm(origins: Vec<String>) -> impl IntoView {
 fn optional(text: String) -> Option<String> {
     (!text.trim().is_empty()).then_some(text)
 }
-
-/// Copies `text` with the asynchronous clipboard API, where the browser offers it.
-fn copy_to_clipboard(text: &str) -> bool {
-    let Some(window) = web_sys::window() else {
-        return false;
-    };
-    let clipboard = js_sys::Reflect::get(&window.navigator(), &"clipboard".into()).ok();
-    let write = clipboard
-        .as_ref()
-        .and_then(|c| js_sys::Reflect::get(c, &"writeText".into()).ok())
-        .and_then(|f| f.dyn_into::<js_sys::Function>().ok());
-    match (clipboard, write) {
-        (Some(clipboard), Some(write)) => write.call1(&clipboard, &text.into()).is_ok(),
-        _ => false,
-    }
-}
-
-use wasm_bindgen::JsCast;
 
 #[component]
 fn SettingsForm(site: SiteSettings) -> impl IntoView {
