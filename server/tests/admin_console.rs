@@ -517,3 +517,226 @@ async fn an_invited_agent_opens_the_link_chooses_a_password_and_is_signed_in() {
         client.close().await.ok();
     }
 }
+
+/// An admin adds a department, gives an agent a routing profile in it, keeps the tag list,
+/// and shapes the widget (texts and color with a live sketch, a pre-chat form, a proactive
+/// invitation, another allowed origin); each lands in the database as set.
+#[tokio::test]
+async fn an_admin_sets_an_agents_routing_profile_the_tag_list_and_the_widget() {
+    let app = TestApp::spawn().await;
+    let base = app.node.origin();
+    let driver = Driver::start();
+    let (admin, _profile) = driver.browser().await;
+    sign_in(&admin, &base, &app.site.admin_email, PASSWORD).await;
+
+    // A department.
+    open_settings(&admin, &base, "departments").await;
+    type_into(
+        &admin,
+        "[data-ld=department-new] input[name=name]",
+        "Billing",
+    )
+    .await;
+    click(&admin, "[data-ld=department-new] [data-ld=department-save]").await;
+    until(&admin, "Billing listed", || async {
+        visible(&admin, "[data-ld=department][data-name=Billing]").await
+    })
+    .await;
+
+    // Ali's routing profile: Billing, skills, languages, capacity, seniority, calls.
+    open_settings(&admin, &base, "agents").await;
+    click(
+        &admin,
+        &format!(
+            "[data-ld=agent-row][data-email='{}'] [data-ld=agent-edit]",
+            app.site.agent_email
+        ),
+    )
+    .await;
+    until(&admin, "the agent editor", || async {
+        visible(&admin, "[data-ld=agent-editor]").await
+    })
+    .await;
+    let editor = "[data-ld=agent-editor]";
+    until(&admin, "Billing offered", || async {
+        text_of(&admin, &format!("{editor} select[name=department]"))
+            .await
+            .contains("Billing")
+    })
+    .await;
+    admin
+        .find(Locator::Css(&format!("{editor} select[name=department]")))
+        .await
+        .unwrap()
+        .select_by_label("Billing")
+        .await
+        .unwrap();
+    type_into(
+        &admin,
+        &format!("{editor} input[name=skills]"),
+        "Refunds, Invoices",
+    )
+    .await;
+    type_into(&admin, &format!("{editor} input[name=languages]"), "tr, en").await;
+    type_into(&admin, &format!("{editor} input[name=max_chats]"), "3").await;
+    type_into(&admin, &format!("{editor} input[name=priority_level]"), "7").await;
+    let calls = format!("{editor} input[name=accepts_calls]");
+    let took_calls = admin
+        .execute(
+            "return document.querySelector(arguments[0]).checked",
+            vec![json!(calls)],
+        )
+        .await
+        .unwrap()
+        == json!(true);
+    click(&admin, &calls).await;
+    click(&admin, &format!("{editor} [data-ld=agent-save]")).await;
+    saved(&admin, editor).await;
+    let stored: (Option<String>, Vec<String>, Vec<String>, i32, i16, bool) = sqlx::query_as(
+        "SELECT d.name, a.skills, a.languages, a.max_chats, a.priority_level, a.accepts_calls
+         FROM agents a LEFT JOIN departments d ON d.id = a.department_id WHERE lower(a.email) = lower($1)",
+    )
+    .bind(&app.site.agent_email)
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
+    assert_eq!(stored.5, !took_calls, "the calls box was switched");
+    assert_eq!(
+        (stored.0.as_deref(), stored.1, stored.2, stored.3, stored.4),
+        (
+            Some("Billing"),
+            vec!["Refunds".to_owned(), "Invoices".to_owned()],
+            vec!["tr".to_owned(), "en".to_owned()],
+            3,
+            7
+        )
+    );
+
+    // The tag list: add one, then rename it.
+    open_settings(&admin, &base, "tags").await;
+    type_into(&admin, "[data-ld=tag-new] input[name=name]", "Refund").await;
+    type_into(&admin, "[data-ld=tag-new] input[name=color]", "#0f766e").await;
+    click(&admin, "[data-ld=tag-new] [data-ld=tag-save]").await;
+    until(&admin, "the tag listed, lower-cased", || async {
+        visible(&admin, "[data-ld=tag-row][data-name=refund]").await
+    })
+    .await;
+    click(
+        &admin,
+        "[data-ld=tag-row][data-name=refund] [data-ld=tag-edit]",
+    )
+    .await;
+    type_into(&admin, "[data-ld=tag-editor] input[name=name]", "refunds").await;
+    click(&admin, "[data-ld=tag-editor] [data-ld=tag-save]").await;
+    until(&admin, "the renamed tag", || async {
+        visible(&admin, "[data-ld=tag-row][data-name=refunds]").await
+            && !visible(&admin, "[data-ld=tag-row][data-name=refund]").await
+    })
+    .await;
+
+    // The widget: the sketch follows the texts and color as they are typed.
+    open_settings(&admin, &base, "widget").await;
+    let form = "[data-ld=widget-form]";
+    type_into(
+        &admin,
+        &format!("{form} input[name=welcome_message]"),
+        "Merhaba! Size nasıl yardımcı olabiliriz?",
+    )
+    .await;
+    type_into(
+        &admin,
+        &format!("{form} input[name=agent_name]"),
+        "Acme Destek",
+    )
+    .await;
+    type_into(
+        &admin,
+        &format!("{form} input[name=primary_color]"),
+        "#0f766e",
+    )
+    .await;
+    until(&admin, "the sketch with the new texts and color", || async {
+        text_of(&admin, "[data-ld=sketch-welcome]").await.contains("Merhaba!")
+            && text_of(&admin, "[data-ld=sketch-title]").await.contains("Acme Destek")
+            && js_value(&admin, "return getComputedStyle(document.querySelector('[data-ld=sketch-title]')).backgroundColor").await
+                == "rgb(15, 118, 110)"
+    })
+    .await;
+    click(&admin, &format!("{form} input[name=prechat_enabled]")).await;
+    click(&admin, &format!("{form} input[name=prechat-phone]")).await;
+    click(&admin, &format!("{form} input[name=proactive_enabled]")).await;
+    type_into(
+        &admin,
+        &format!("{form} input[name=proactive_message]"),
+        "Kargo sorunuz mu var?",
+    )
+    .await;
+    type_into(&admin, &format!("{form} input[name=time_on_page]"), "20").await;
+    click(&admin, &format!("{form} [data-ld=widget-save]")).await;
+    saved(&admin, form).await;
+    let settings: serde_json::Value =
+        sqlx::query_scalar("SELECT widget_settings FROM sites WHERE id = $1")
+            .bind(app.site.id.0)
+            .fetch_one(&app.db)
+            .await
+            .unwrap();
+    assert_eq!(
+        settings["welcomeMessage"],
+        "Merhaba! Size nasıl yardımcı olabiliriz?"
+    );
+    assert_eq!(settings["primaryColor"], "#0f766e");
+    assert_eq!(settings["preChat"]["enabled"], true);
+    assert_eq!(
+        settings["preChat"]["fields"],
+        json!(["name", "email", "phone"])
+    );
+    assert_eq!(
+        settings["proactiveChat"]["message"],
+        "Kargo sorunuz mu var?"
+    );
+    assert_eq!(settings["proactiveChat"]["triggers"]["timeOnPage"], 20);
+    assert!(
+        text_of(&admin, "[data-ld=embed-snippet]")
+            .await
+            .contains("Kargo sorunuz mu var?"),
+        "the snippet carries the settings"
+    );
+
+    // Another allowed origin.
+    let origins = "[data-ld=origins-form] textarea[name=origins]";
+    let current = js_value(
+        &admin,
+        "return document.querySelector('[data-ld=origins-form] textarea').value",
+    )
+    .await;
+    type_into(
+        &admin,
+        origins,
+        &format!("{current}\nhttps://blog.acme.example"),
+    )
+    .await;
+    click(&admin, "[data-ld=origins-save]").await;
+    saved(&admin, "[data-ld=origins-form]").await;
+    let allowed: Vec<String> =
+        sqlx::query_scalar("SELECT allowed_origins FROM sites WHERE id = $1")
+            .bind(app.site.id.0)
+            .fetch_one(&app.db)
+            .await
+            .unwrap();
+    assert!(
+        allowed.contains(&"https://blog.acme.example".to_owned())
+            && allowed.contains(&"https://shop.example.com".to_owned()),
+        "{allowed:?}"
+    );
+    admin.close().await.ok();
+}
+
+async fn js_value(client: &Client, script: &str) -> String {
+    client
+        .execute(script, vec![])
+        .await
+        .unwrap()
+        .as_str()
+        .unwrap_or_default()
+        .to_owned()
+}

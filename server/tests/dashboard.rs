@@ -1,6 +1,8 @@
 //! The dashboard in headless Chromium beyond the desk's own flow: starting a chat with a
 //! visitor whose real widget is open on a third-party page (which opens the widget), the
-//! keyboard shortcuts driven by real key events, and a lost and recovered connection.
+//! keyboard shortcuts driven by real key events, a lost and recovered connection, the
+//! layout at 1280 px and on a tablet, sharing a file, the alerts for a chat given to an
+//! agent whose tab is in the background, and transfers to a colleague and a department.
 
 #![allow(clippy::unwrap_used)]
 
@@ -9,16 +11,19 @@ mod support;
 use fantoccini::actions::{InputSource, KeyAction, KeyActions};
 use fantoccini::key::Key;
 use fantoccini::{Client, Locator};
+use livedesk_protocol::api::Role;
 use livedesk_protocol::ids::ConversationId;
+use livedesk_server::admin::{NewAgent, create_agent};
 use livedesk_server::assignment::settings::{self, RoutingSettings};
 use serde_json::json;
 
 use support::browser::{
-    Driver, click_when_shown as click, host_page_port, js, launcher_root, messages_by, open_widget,
-    serve_host_page, sign_in_dashboard, text_of, until, widget_frame,
+    CHIME_COUNTER, Driver, click_when_shown as click, devtools, host_page_port, js, launcher_root,
+    messages_by, open_widget, serve_host_page, sign_in_dashboard, sign_in_dashboard_as, text_of,
+    until, widget_frame,
 };
 use support::client::{Socket, ready_visitor as visitor, visitor_says, visitor_session};
-use support::{NodeSettings, PIXEL_PNG, SiteFixture, TestApp, TestNode, create_site};
+use support::{NodeSettings, PASSWORD, PIXEL_PNG, SiteFixture, TestApp, TestNode, create_site};
 
 /// A visitor of `site` who has said `body`, and their conversation.
 async fn waiting_visitor(
@@ -576,4 +581,194 @@ async fn the_dashboard_shows_it_is_reconnecting_and_recovers_what_was_said_meanw
     agent.close().await.ok();
     back.stop().await;
     visitors_node.stop().await;
+}
+
+/// Records the browser notifications a page shows (`window.notifications`), and makes the
+/// tab report itself hidden while `window.away` is true, as a tab in the background does.
+/// Installed before the page's own scripts, with [`CHIME_COUNTER`] for its tones (the
+/// dashboard's Web Audio binding is taken when it loads).
+const ALERT_RECORDER: &str = r#"
+    window.notifications = []; window.away = false;
+    window.Notification = class extends Notification {
+      constructor(title, options) { super(title, options); window.notifications.push(options.body); }
+    };
+    Object.defineProperty(document, 'visibilityState', { configurable: true,
+      get: () => window.away ? 'hidden' : 'visible' });"#;
+
+async fn department_with(app: &TestApp, name: &str, member: &str) -> String {
+    let id = uuid::Uuid::new_v4();
+    sqlx::query("INSERT INTO departments (id, site_id, name) VALUES ($1, $2, $3)")
+        .bind(id)
+        .bind(app.site.id.0)
+        .bind(name)
+        .execute(&app.db)
+        .await
+        .unwrap();
+    sqlx::query("UPDATE agents SET department_id = $2 WHERE lower(email) = lower($1)")
+        .bind(member)
+        .bind(id)
+        .execute(&app.db)
+        .await
+        .unwrap();
+    id.to_string()
+}
+
+/// The agent a conversation is assigned to, by name, as stored.
+async fn assignee(app: &TestApp, conversation: ConversationId) -> Option<String> {
+    sqlx::query_scalar(
+        "SELECT a.name FROM conversations c JOIN agents a ON a.id = c.assigned_agent_id WHERE c.id = $1",
+    )
+    .bind(conversation.0)
+    .fetch_optional(&app.db)
+    .await
+    .unwrap()
+}
+
+#[tokio::test]
+async fn a_chat_given_to_an_agent_in_another_tab_alerts_them_and_transfers_hand_it_on() {
+    let app = TestApp::spawn().await;
+    let bea_email = format!("bea-{}@example.com", uuid::Uuid::new_v4().simple());
+    let bea_id = create_agent(
+        &app.db,
+        NewAgent {
+            site: Some(app.site.id),
+            email: &bea_email,
+            name: "Bea Agent",
+            role: Role::Agent,
+            password: PASSWORD,
+        },
+    )
+    .await
+    .unwrap();
+    let billing = department_with(&app, "Billing", &app.site.agent_email).await;
+    let base = app.node.origin();
+    let driver = Driver::start();
+    let (ali, _ali_profile) = driver.browser().await;
+    devtools(
+        &ali,
+        "Browser.grantPermissions",
+        json!({"origin": base, "permissions": ["notifications"]}),
+    )
+    .await;
+    devtools(
+        &ali,
+        "Page.addScriptToEvaluateOnNewDocument",
+        json!({"source": format!("{CHIME_COUNTER}\n{ALERT_RECORDER}")}),
+    )
+    .await;
+    sign_in_dashboard(&ali, &base, &app.site.agent_email).await;
+    until(&ali, "Ali's inbox", || async {
+        count(&ali, "[data-ld=inbox]").await == 1
+    })
+    .await;
+    js(&ali, "window.away = true; return null").await;
+
+    // A visitor writes; the chat is given to Ali (the only agent signed in), whose tab is
+    // in the background: a notification, a chime and the count in the title.
+    let (mut widget, conversation) =
+        waiting_visitor(&app.node, &app.site, "My invoice is wrong").await;
+    until(&ali, "the alerts for the new chat", || async {
+        let seen = js(
+            &ali,
+            "return [window.notifications, window.chimes, document.title]",
+        )
+        .await;
+        seen[0].as_array().is_some_and(|n| {
+            n.len() == 1
+                && n[0]
+                    .as_str()
+                    .unwrap_or_default()
+                    .starts_with("New chat with")
+        }) && seen[1].as_u64() >= Some(2)
+            && seen[2] == json!("(1) Livedesk")
+    })
+    .await;
+    assert_eq!(
+        assignee(&app, conversation).await.as_deref(),
+        Some("Ali Agent")
+    );
+
+    // Back in the tab, Ali opens it: the title count goes.
+    js(&ali, "window.away = false; return null").await;
+    click(&ali, "[data-ld=inbox-tab][data-view=mine]").await;
+    click(
+        &ali,
+        &format!("[data-ld=conversation][data-id='{conversation}']"),
+    )
+    .await;
+    until(&ali, "the chat read", || async {
+        js(&ali, "return document.title").await == json!("Livedesk")
+    })
+    .await;
+
+    // Bea signs in; Ali hands the chat to her with a note.
+    let (bea, _bea_profile) = driver.browser().await;
+    sign_in_dashboard_as(&bea, &base, &bea_email, PASSWORD).await;
+    until(&bea, "Bea's inbox", || async {
+        count(&bea, "[data-ld=inbox]").await == 1
+    })
+    .await;
+    click(&ali, "[data-ld=transfer]").await;
+    let to_bea = format!("[data-ld=transfer-target] option[value='agent:{bea_id}']");
+    click(&ali, &to_bea).await;
+    type_into(&ali, "[data-ld=transfer-note]", "She was double charged").await;
+    click(&ali, "[data-ld=transfer-send]").await;
+    until(&bea, "the chat under Bea's Mine, with the note", || async {
+        listed(&bea).await.contains(&conversation.to_string())
+    })
+    .await;
+    click(
+        &bea,
+        &format!("[data-ld=conversation][data-id='{conversation}']"),
+    )
+    .await;
+    until(&bea, "Ali's note in the side panel", || async {
+        text_of(&bea, "[data-ld=notes]")
+            .await
+            .contains("She was double charged")
+    })
+    .await;
+    until(&ali, "the chat gone from Ali's Mine", || async {
+        !listed(&ali).await.contains(&conversation.to_string())
+    })
+    .await;
+    assert_eq!(
+        assignee(&app, conversation).await.as_deref(),
+        Some("Bea Agent")
+    );
+    let told = widget
+        .recv_until(|f| match f {
+            livedesk_protocol::frames::ServerFrame::ConversationTransferred { to_name, .. } => {
+                Some(to_name)
+            }
+            _ => None,
+        })
+        .await;
+    assert_eq!(
+        told, "Bea Agent",
+        "the visitor is told who has the chat now"
+    );
+
+    // Bea sends it on to Billing, whose agent is Ali: it comes back to Ali's Mine.
+    click(&bea, "[data-ld=transfer]").await;
+    click(
+        &bea,
+        &format!("[data-ld=transfer-target] option[value='department:{billing}']"),
+    )
+    .await;
+    click(&bea, "[data-ld=transfer-send]").await;
+    until(&ali, "the chat back with Ali through Billing", || async {
+        listed(&ali).await.contains(&conversation.to_string())
+    })
+    .await;
+    until(&bea, "the chat gone from Bea's Mine", || async {
+        !listed(&bea).await.contains(&conversation.to_string())
+    })
+    .await;
+    assert_eq!(
+        assignee(&app, conversation).await.as_deref(),
+        Some("Ali Agent")
+    );
+    ali.close().await.ok();
+    bea.close().await.ok();
 }

@@ -16,8 +16,8 @@ use livedesk_protocol::ids::{ClientId, ConversationId};
 use serde_json::{Value, json};
 
 use support::browser::{
-    Driver, HostPage, devtools, host_page_port, js, launcher_root, open_widget, serve_pages,
-    snippet, text_of, until, visible, widget_frame,
+    CHIME_COUNTER, Driver, HostPage, devtools, host_page_port, js, launcher_root, open_widget,
+    serve_pages, snippet, text_of, until, visible, widget_frame,
 };
 use support::client::{Socket, http, login};
 use support::{PIXEL_PNG, SiteFixture, TestApp, create_site};
@@ -134,14 +134,6 @@ async fn stored_visitor_message(visitor: &Client, seq: u32) {
 
 /// Where the page records what the API told it (a global of the test page itself).
 const RECORDER: &str = r#"<script>window.seen = []; window.record = function (name) { return function (arg) { window.seen.push([name, arg === undefined ? null : arg]); }; };</script>"#;
-
-/// Counts the widget's chimes: a stand-in for the Web Audio API (headless Chromium has no
-/// speakers to listen to).
-const CHIME_COUNTER: &str = r#"<script>window.chimes = 0; window.AudioContext = function () {
-  var node = function () { return { connect: function (n) { return n || node(); }, gain: { setValueAtTime: function () {}, exponentialRampToValueAtTime: function () {} } }; };
-  return { currentTime: 0, destination: node(), createGain: node, close: function () {},
-    createOscillator: function () { window.chimes++; var o = node(); o.frequency = {}; o.start = o.stop = function () {}; return o; } };
-};</script>"#;
 
 /// Keeps the browser notifications the page shows (they are shown too) in
 /// `window.notifications`, and counts requests for the permission in `window.asked`.
@@ -359,7 +351,7 @@ async fn the_javascript_api_opens_closes_counts_unread_messages_and_tells_its_ev
     // The API's handlers are added once the loader has run: the script above is after it.
     let snippet = snippet(&setup.livedesk, &setup.site.key, "");
     let html = format!(
-        r#"<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Acme</title>{RECORDER}{CHIME_COUNTER}</head>
+        r#"<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Acme</title>{RECORDER}<script>{CHIME_COUNTER}</script></head>
 <body><h1>Acme Shoes</h1>{}{body}</body></html>"#,
         snippet.replace(" async>", ">")
     );
@@ -1323,7 +1315,7 @@ async fn delivered(desk: &mut Socket, seq: i64) {
 #[tokio::test]
 async fn an_agents_message_to_a_visitor_on_another_tab_shows_a_notification_that_opens_the_chat() {
     let mut setup = Setup::new().await;
-    let head = format!("{RECORDER}{CHIME_COUNTER}{NOTIFICATION_RECORDER}");
+    let head = format!("{RECORDER}<script>{CHIME_COUNTER}</script>{NOTIFICATION_RECORDER}");
     let body = "<script>Livedesk.on('message:received', function (m) { window.seen.push([m.body, document.visibilityState]); });</script>";
     let snippet = snippet(&setup.livedesk, &setup.site.key, "");
     let html = format!(

@@ -310,6 +310,16 @@ pub fn snippet(livedesk: &str, site_key: &str, attributes: &str) -> String {
 }
 
 /// Runs `script` (a function body) in the current frame and returns its value.
+/// A stand-in for the Web Audio API that counts the tones started in `window.chimes`
+/// (headless Chromium has no speakers to listen to). Script text, for a page's `<script>`
+/// or `execute`.
+pub const CHIME_COUNTER: &str = r#"window.chimes = 0; window.AudioContext = function () {
+  var param = function () { return { value: 0, setValueAtTime: function () {}, exponentialRampToValueAtTime: function () {} }; };
+  var node = function () { return { connect: function (n) { return n || node(); }, gain: param(), frequency: param(), start: function () {}, stop: function () {} }; };
+  return { currentTime: 0, destination: node(), createGain: node, close: function () { return Promise.resolve(); },
+    createOscillator: function () { window.chimes++; return node(); } };
+};"#;
+
 pub async fn js(client: &Client, script: &str) -> serde_json::Value {
     client
         .execute(script, vec![])
