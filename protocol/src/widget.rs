@@ -352,6 +352,34 @@ pub struct VisitReport {
     /// How far down the current page the visitor has scrolled, 0–100 %.
     #[serde(default)]
     pub scroll_depth: Option<u8>,
+    /// The browser's IANA time zone (`Europe/Istanbul`): where the visitor is, roughly.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub time_zone: Option<String>,
+    /// The browser's language (`tr-TR`), a BCP 47 tag.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub language: Option<String>,
+}
+
+/// Whether `zone` looks like an IANA time zone name (`Europe/Istanbul`, `UTC`,
+/// `America/Argentina/Buenos_Aires`); the name is shown, never used to compute.
+pub fn is_time_zone(zone: &str) -> bool {
+    (1..=64).contains(&zone.len())
+        && zone.split('/').all(|part| {
+            !part.is_empty()
+                && part
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'+'))
+        })
+}
+
+/// Whether `tag` looks like a BCP 47 language tag (`tr`, `en-GB`, `zh-Hant-TW`).
+pub fn is_language_tag(tag: &str) -> bool {
+    let mut parts = tag.split('-');
+    let primary = parts.next().unwrap_or_default();
+    tag.len() <= 35
+        && (2..=8).contains(&primary.len())
+        && primary.bytes().all(|b| b.is_ascii_alphabetic())
+        && parts.all(|p| (1..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric()))
 }
 
 /// A visitor's record, for the agents of its site (`GET /api/v1/site/visitors/{id}`).
@@ -371,6 +399,26 @@ pub struct VisitorDetails {
     pub scroll_depth: u8,
     #[serde(with = "time::serde::rfc3339")]
     pub first_seen: OffsetDateTime,
+    /// As the browser reported them ([`VisitReport`]).
+    #[serde(default)]
+    pub time_zone: Option<String>,
+    #[serde(default)]
+    pub language: Option<String>,
+    /// The pages the visitor opened, newest first (up to [`PAGES_LISTED`]).
+    #[serde(default)]
+    pub pages: Vec<PageVisit>,
+}
+
+/// How many of a visitor's pages their record lists.
+pub const PAGES_LISTED: usize = 20;
+
+/// A page a visitor opened, and when.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PageVisit {
+    pub url: String,
+    pub title: String,
+    #[serde(with = "time::serde::rfc3339")]
+    pub viewed_at: OffsetDateTime,
 }
 
 /// Browser, operating system and device class from a `User-Agent`, coarsely (what an agent
@@ -417,7 +465,35 @@ pub fn describe_user_agent(ua: &str) -> (&'static str, &'static str, &'static st
 
 #[cfg(test)]
 mod visit_tests {
-    use super::describe_user_agent;
+    use super::{describe_user_agent, is_language_tag, is_time_zone};
+
+    #[test]
+    fn time_zones_and_languages_are_checked_for_their_shape() {
+        for zone in [
+            "Europe/Istanbul",
+            "UTC",
+            "America/Argentina/Buenos_Aires",
+            "Etc/GMT+3",
+        ] {
+            assert!(is_time_zone(zone), "{zone}");
+        }
+        for zone in [
+            "",
+            "Europe/",
+            "/Istanbul",
+            "Europe/Ist anbul",
+            "<script>",
+            &"A".repeat(65),
+        ] {
+            assert!(!is_time_zone(zone), "{zone}");
+        }
+        for tag in ["tr", "tr-TR", "zh-Hant-TW", "en-GB"] {
+            assert!(is_language_tag(tag), "{tag}");
+        }
+        for tag in ["", "t", "tr_TR", "tr-", "tr TR", "123"] {
+            assert!(!is_language_tag(tag), "{tag}");
+        }
+    }
 
     #[test]
     fn user_agents_read_as_browser_system_and_device() {

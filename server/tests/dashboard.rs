@@ -209,6 +209,16 @@ async fn an_agent_starts_a_chat_from_the_visitors_page_and_the_visitors_widget_o
             .any(|t| t.contains(answer))
     })
     .await;
+
+    // The visitor panel says where the shopper is, in which browser, and what they opened.
+    let language = js(&shopper, "return navigator.language").await;
+    let language = language.as_str().unwrap_or_default().to_owned();
+    until(&agent, "the shopper's browser, location and pages", || async {
+        text_of(&agent, "[data-ld=visitor-device]").await.starts_with("Chrome")
+            && text_of(&agent, "[data-ld=visitor-location]").await.ends_with(&language)
+            && text_of(&agent, "[data-ld=visitor-pages]").await.contains("Acme Shoes")
+    })
+    .await;
     shopper.close().await.ok();
     agent.close().await.ok();
 }

@@ -10,7 +10,9 @@ use livedesk_protocol::frames::VisitorFrame;
 use livedesk_protocol::ids::{ClientId, ConversationId};
 use livedesk_protocol::routing::ChatRequest;
 use livedesk_protocol::visitors::VisitorActivity;
-use livedesk_protocol::widget::{OfflineMessageRequest, VisitReport, VisitorProfile, parse_email};
+use livedesk_protocol::widget::{
+    OfflineMessageRequest, VisitReport, VisitorProfile, is_language_tag, is_time_zone, parse_email,
+};
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{Element, Event};
 
@@ -676,16 +678,27 @@ impl Widget {
 }
 
 impl Widget {
-    /// Tells the server the referrer, the visit count and the scroll depth (once the
-    /// session exists; the browser, system and device it reads from the request).
+    /// Tells the server the referrer, the visit count, the scroll depth, and the browser's
+    /// time zone and language (once the session exists; the browser, system and device it
+    /// reads from the request).
     pub(crate) fn report_visit(&mut self) {
         let Some(token) = self.session.as_ref().map(|s| s.visitor_token.clone()) else {
             return;
         };
+        let zone = js_sys::Intl::DateTimeFormat::new(&js_sys::Array::new(), &js_sys::Object::new())
+            .resolved_options();
         let report = VisitReport {
             referrer: self.flow.referrer.clone().filter(|r| r.starts_with("http")),
             visits: Some(self.visit_count()),
             scroll_depth: self.flow.scroll_depth,
+            // What the server would refuse is left out rather than losing the report.
+            time_zone: js_sys::Reflect::get(&zone, &"timeZone".into())
+                .ok()
+                .and_then(|z| z.as_string())
+                .filter(|z| is_time_zone(z)),
+            language: web_sys::window()
+                .and_then(|w| w.navigator().language())
+                .filter(|l| is_language_tag(l)),
         };
         wasm_bindgen_futures::spawn_local(async move {
             if rest::report_visit(&token, &report).await.is_err() {

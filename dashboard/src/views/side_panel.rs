@@ -69,6 +69,7 @@ fn VisitorCard(visitor: VisitorId) -> impl IntoView {
                             {row("E-mail", "visitor-email", d.email.clone())}
                             {row("Phone", "visitor-phone", d.phone.clone())}
                             {row("Browser", "visitor-device", Some(device))}
+                            {row("Location", "visitor-location", location(d.time_zone.as_deref(), d.language.as_deref()))}
                             {row("Came from", "visitor-referrer", d.referrer.clone())}
                             {row("Visits", "visitor-visits", Some(d.visits.to_string()))}
                             {row("First seen", "visitor-first-seen", Some(format::full(d.first_seen)))}
@@ -76,6 +77,19 @@ fn VisitorCard(visitor: VisitorId) -> impl IntoView {
                                 <div class="ld-facts__row"><dt>{k.clone()}</dt><dd data-ld="visitor-custom">{v.clone()}</dd></div>
                             }).collect_view()}
                         </dl>
+                        {(!d.pages.is_empty()).then(|| view! {
+                            <h4 class="ld-side__subhead">"Pages visited"</h4>
+                            <ol class="ld-pages" data-ld="visitor-pages">
+                                {d.pages.iter().map(|p| view! {
+                                    <li data-ld="visitor-page" title=format::full(p.viewed_at)>
+                                        <a href=p.url.clone() target="_blank" rel="noopener noreferrer">
+                                            {if p.title.is_empty() { p.url.clone() } else { p.title.clone() }}
+                                        </a>
+                                        <span class="ld-muted">{format!(" · {}", format::when(p.viewed_at))}</span>
+                                    </li>
+                                }).collect_view()}
+                            </ol>
+                        })}
                     }
                     .into_any()
                 }
@@ -171,5 +185,32 @@ fn Notes(id: ConversationId) -> impl IntoView {
                 <button type="submit" class="ld-button ld-button--small" data-ld="note-add" disabled=move || draft.with(|d| d.trim().is_empty())>"Add note"</button>
             </form>
         </section>
+    }
+}
+
+/// Where the visitor's browser says it is: the city of its time zone, and its language
+/// ("Istanbul · tr-TR"). No address lookup: a time zone names a region, not a street.
+fn location(time_zone: Option<&str>, language: Option<&str>) -> Option<String> {
+    let city = time_zone.map(|zone| zone.rsplit('/').next().unwrap_or(zone).replace('_', " "));
+    match (city, language) {
+        (Some(city), Some(language)) => Some(format!("{city} · {language}")),
+        (Some(city), None) => Some(city),
+        (None, language) => language.map(str::to_owned),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::location;
+
+    #[test]
+    fn the_location_reads_as_the_time_zones_city_and_the_language() {
+        assert_eq!(
+            location(Some("America/Argentina/Buenos_Aires"), Some("es-AR")).as_deref(),
+            Some("Buenos Aires · es-AR")
+        );
+        assert_eq!(location(Some("UTC"), None).as_deref(), Some("UTC"));
+        assert_eq!(location(None, Some("tr")).as_deref(), Some("tr"));
+        assert_eq!(location(None, None), None);
     }
 }

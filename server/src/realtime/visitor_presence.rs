@@ -10,6 +10,7 @@ use uuid::Uuid;
 use super::link::{Gone, Link};
 use crate::sites::{self, live_status, origin};
 use crate::state::AppState;
+use crate::visitors::history;
 
 /// One visitor socket, as the presence store knows it.
 #[derive(Clone, Copy)]
@@ -69,6 +70,11 @@ impl VisitorSocket {
             .await
         {
             Ok(change) => {
+                // Recorded before the agents hear of the page, so a panel that reads the
+                // history then lists it. The page is current without it: a failure is logged.
+                if let Err(error) = history::record(&state.db, self.visitor, &page).await {
+                    tracing::warn!(%error, visitor = %self.visitor, "recording a visited page failed");
+                }
                 self.tell_agents(state, Ok(change)).await;
                 Ok(())
             }

@@ -18,6 +18,7 @@
 //! - `outbox`: publishing the news to the agents in batches.
 //! - `routes`: `GET /api/v1/site/visitors/online`.
 
+pub mod history;
 pub mod outbox;
 pub mod routes;
 mod store;

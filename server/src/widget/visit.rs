@@ -1,5 +1,5 @@
 //! The visit besides the page: `POST /api/v1/visitor/visit` (referrer, visit count, scroll
-//! depth; browser, system and device from the `User-Agent`), and
+//! depth, time zone and language; browser, system and device from the `User-Agent`), and
 //! `GET /api/v1/site/visitors/{id}`, a visitor's record for the agents of its site.
 
 use axum::extract::{Path, State};
@@ -9,7 +9,9 @@ use axum::{Json, Router};
 use livedesk_protocol::ErrorCode;
 use livedesk_protocol::ids::VisitorId;
 use livedesk_protocol::visitors::PageView;
-use livedesk_protocol::widget::{VisitReport, VisitorDetails, describe_user_agent};
+use livedesk_protocol::widget::{
+    VisitReport, VisitorDetails, describe_user_agent, is_language_tag, is_time_zone,
+};
 use uuid::Uuid;
 
 use super::CurrentVisitor;
@@ -17,6 +19,7 @@ use crate::auth::CurrentAgent;
 use crate::error::{AppError, AppResult};
 use crate::extract::ApiJson;
 use crate::state::AppState;
+use crate::visitors::history;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -50,6 +53,27 @@ async fn report(
             "scroll_depth is a percentage, 0 to 100",
         ));
     }
+    let time_zone = visit
+        .time_zone
+        .as_deref()
+        .map(|zone| {
+            is_time_zone(zone).then_some(zone).ok_or_else(|| {
+                AppError::new(
+                    ErrorCode::InvalidInput,
+                    "time_zone is an IANA name like Europe/Istanbul",
+                )
+            })
+        })
+        .transpose()?;
+    let language = visit
+        .language
+        .as_deref()
+        .map(|tag| {
+            is_language_tag(tag).then_some(tag).ok_or_else(|| {
+                AppError::new(ErrorCode::InvalidInput, "language is a tag like tr-TR")
+            })
+        })
+        .transpose()?;
     let ua = headers
         .get(header::USER_AGENT)
         .and_then(|v| v.to_str().ok())
@@ -58,7 +82,8 @@ async fn report(
     sqlx::query!(
         "UPDATE visitors SET referrer = COALESCE($3, referrer), browser = $4, os = $5, device = $6,
                 visits = GREATEST(visits, COALESCE($7, visits)),
-                scroll_depth = COALESCE($8, scroll_depth), last_seen_at = now()
+                scroll_depth = COALESCE($8, scroll_depth), time_zone = COALESCE($9, time_zone),
+                language = COALESCE($10, language), last_seen_at = now()
          WHERE site_id = $1 AND id = $2",
         me.site.0,
         me.visitor.0,
@@ -68,6 +93,8 @@ async fn report(
         device,
         visit.visits.map(|v| v.min(i32::MAX as u32) as i32),
         visit.scroll_depth.map(i16::from),
+        time_zone,
+        language,
     )
     .execute(&state.db)
     .await?;
@@ -83,7 +110,7 @@ async fn details(
     let site = agent.site()?;
     let row = sqlx::query!(
         "SELECT name, email, phone, custom_data, referrer, browser, os, device, visits,
-                scroll_depth, created_at
+                scroll_depth, created_at, time_zone, language
          FROM visitors WHERE site_id = $1 AND id = $2",
         site.0,
         id
@@ -92,6 +119,7 @@ async fn details(
     .await?
     .ok_or_else(|| AppError::not_found("visitor"))?;
     let custom_data = serde_json::from_value(row.custom_data).unwrap_or_default();
+    let pages = history::recent(&state.db, site, VisitorId(id)).await?;
     Ok(Json(VisitorDetails {
         visitor_id: VisitorId(id),
         name: row.name,
@@ -105,5 +133,8 @@ async fn details(
         visits: row.visits.max(0) as u32,
         scroll_depth: row.scroll_depth.clamp(0, 100) as u8,
         first_seen: row.created_at,
+        time_zone: row.time_zone,
+        language: row.language,
+        pages,
     }))
 }

@@ -301,3 +301,74 @@ async fn a_runaway_widget_is_slowed_down_before_it_floods_the_agents() {
     );
     assert!(heard + slowed <= sent);
 }
+
+/// The visitor's record as an agent of `node`'s site reads it.
+async fn details(node: &TestNode, access: &str, visitor: VisitorId) -> (u16, serde_json::Value) {
+    let response = http()
+        .get(node.url(&format!("/api/v1/site/visitors/{visitor}")))
+        .bearer_auth(access)
+        .send()
+        .await
+        .unwrap();
+    let status = response.status().as_u16();
+    (status, response.json().await.unwrap_or_default())
+}
+
+#[tokio::test]
+async fn the_visitors_record_lists_the_pages_they_opened_newest_first_once_each_visit() {
+    let app = TestApp::spawn().await;
+    let access = login(&app.node, &app.site.agent_email).await.access_token;
+    let mut desk = agent(&app.node, &access).await;
+    let session = visitor_session(&app.node, &app.site).await;
+    let mut widget = visitor(&app.node, &session.visitor_token).await;
+    presence_of(&mut desk, session.visitor_id).await;
+
+    for (url, title) in [
+        ("https://shop.example.com/", "Home"),
+        ("https://shop.example.com/shoes", "Running shoes"),
+        // A reload, and a second tab on the same page, add nothing.
+        ("https://shop.example.com/shoes", "Running shoes (2)"),
+        ("https://shop.example.com/cart", "Your cart"),
+    ] {
+        show(&mut widget, url, title).await;
+        next_presence(&mut desk, |p| {
+            p.visitor_id == session.visitor_id
+                && p.page.as_ref().is_some_and(|page| page.title == title)
+        })
+        .await;
+    }
+    // A page of another origin is refused and not recorded.
+    show(&mut widget, "https://evil.example/phish", "Login").await;
+    let refused = widget
+        .recv_until(|f| match f {
+            ServerFrame::Error { code, .. } => Some(code),
+            _ => None,
+        })
+        .await;
+    assert_eq!(refused, ErrorCode::InvalidInput);
+
+    let (status, record) = details(&app.node, &access, session.visitor_id).await;
+    assert_eq!(status, 200, "{record}");
+    let pages: Vec<(&str, &str)> = record["pages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| (p["url"].as_str().unwrap(), p["title"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        pages,
+        vec![
+            ("https://shop.example.com/cart", "Your cart"),
+            ("https://shop.example.com/shoes", "Running shoes"),
+            ("https://shop.example.com/", "Home"),
+        ]
+    );
+
+    // Another site's agent reads none of it.
+    let other = create_site(&app.db, "Other Shop", "https://other.example.com").await;
+    let outsider = login(&app.node, &other.agent_email).await.access_token;
+    assert_eq!(
+        details(&app.node, &outsider, session.visitor_id).await.0,
+        404
+    );
+}

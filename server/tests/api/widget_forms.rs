@@ -342,8 +342,11 @@ async fn a_visit_report_fills_the_visitors_record_for_its_sites_agents_only() {
         }
     };
     assert_eq!(
-        report(json!({"referrer": "https://www.google.com/", "visits": 3, "scroll_depth": 40}))
-            .await,
+        report(
+            json!({"referrer": "https://www.google.com/", "visits": 3, "scroll_depth": 40,
+                      "time_zone": "Europe/Istanbul", "language": "tr-TR"})
+        )
+        .await,
         204
     );
     for bad in [
@@ -351,6 +354,9 @@ async fn a_visit_report_fills_the_visitors_record_for_its_sites_agents_only() {
         json!({"scroll_depth": 101}),
         json!({"visits": -1}),
         json!({"fingerprint": "x"}),
+        json!({"time_zone": "<img src=x onerror=alert(1)>"}),
+        json!({"language": "tr TR"}),
+        json!({"time_zone": "UTC", "language": "x".repeat(40)}),
     ] {
         assert_eq!(report(bad.clone()).await, 400, "{bad}");
     }
@@ -375,7 +381,9 @@ async fn a_visit_report_fills_the_visitors_record_for_its_sites_agents_only() {
             &details["os"],
             &details["device"],
             &details["visits"],
-            &details["scroll_depth"]
+            &details["scroll_depth"],
+            &details["time_zone"],
+            &details["language"]
         ),
         (
             &json!("https://www.google.com/"),
@@ -383,7 +391,9 @@ async fn a_visit_report_fills_the_visitors_record_for_its_sites_agents_only() {
             &json!("iOS"),
             &json!("mobile"),
             &json!(3),
-            &json!(40)
+            &json!(40),
+            &json!("Europe/Istanbul"),
+            &json!("tr-TR")
         ),
         "{details}"
     );
