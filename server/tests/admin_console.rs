@@ -1,8 +1,9 @@
 //! The admin console in real headless Chromium: an admin adds an agent who then signs in,
 //! changes routing and business hours (and sees the widget's state change in the preview),
 //! and adds a canned response; the agent sees no settings and is refused at the API; an
-//! admin of another site sees only their own agents; a superadmin watches every site's
-//! figures change on the sites page.
+//! admin edits the weekly hours, a break and a holiday in the business-hours editor, and
+//! the preview follows each save; an admin of another site sees only their own agents; a
+//! superadmin watches every site's figures change on the sites page.
 
 #![allow(clippy::unwrap_used)]
 
@@ -146,7 +147,11 @@ async fn an_admin_staffs_and_configures_the_site_and_the_new_agent_sees_no_setti
     );
     click(&admin, "input[name=always_open]").await;
     type_into(&admin, "input[name=time_zone]", "Europe/Istanbul").await;
-    type_into(&admin, "input[name=day-monday]", "09:00-12:00, 13:00-18:00").await;
+    click(
+        &admin,
+        "[data-ld=hours-day][data-day=monday] [data-ld=hours-day-open]",
+    )
+    .await;
     click(&admin, "input[name=emergency]").await;
     type_into(
         &admin,
@@ -238,6 +243,197 @@ async fn an_admin_staffs_and_configures_the_site_and_the_new_agent_sees_no_setti
 
     admin.close().await.ok();
     nur.close().await.ok();
+}
+
+/// Sets the value of the `index`th input matching `css` as a picker would (time and date
+/// inputs take typed keys in the browser's locale format), firing `input` and `change`.
+async fn pick(client: &Client, css: &str, index: usize, value: &str) {
+    let set = client
+        .execute(
+            "const field = document.querySelectorAll(arguments[0])[arguments[1]];
+             if (!field) return false;
+             field.value = arguments[2];
+             field.dispatchEvent(new Event('input', { bubbles: true }));
+             field.dispatchEvent(new Event('change', { bubbles: true }));
+             return field.value === arguments[2];",
+            vec![json!(css), json!(index), json!(value)],
+        )
+        .await
+        .unwrap();
+    assert_eq!(set, json!(true), "{css} #{index} takes {value}");
+}
+
+/// The values of the inputs matching `css`, in page order.
+async fn values(client: &Client, css: &str) -> Vec<String> {
+    let found = client
+        .execute(
+            "return [...document.querySelectorAll(arguments[0])].map(f => f.value);",
+            vec![json!(css)],
+        )
+        .await
+        .unwrap();
+    serde_json::from_value(found).unwrap()
+}
+
+async fn preview_reason(client: &Client) -> String {
+    text_of(client, "[data-ld=hours-preview] [data-ld=preview-reason]").await
+}
+
+#[tokio::test]
+async fn an_admin_edits_hours_a_break_and_a_holiday_and_the_preview_follows_each_save() {
+    let app = TestApp::spawn().await;
+    let base = app.node.origin();
+    let driver = Driver::start();
+    let (admin, _profile) = driver.browser_sized(768, 1000).await;
+    sign_in(&admin, &base, &app.site.admin_email, PASSWORD).await;
+    let zone = "Europe/Istanbul";
+    let today = jiff::tz::TimeZone::get(zone)
+        .unwrap()
+        .to_datetime(jiff::Timestamp::now())
+        .date()
+        .to_string();
+    let monday = "[data-ld=hours-day][data-day=monday]";
+    let friday = "[data-ld=hours-day][data-day=friday]";
+
+    // Monday 09:00–12:00 and 13:00–18:00, copied to the weekdays; Friday keeps the morning.
+    open_settings(&admin, &base, "business-hours").await;
+    click(&admin, "input[name=always_open]").await;
+    type_into(&admin, "input[name=time_zone]", zone).await;
+    click(&admin, &format!("{monday} [data-ld=hours-day-open]")).await;
+    assert_eq!(
+        values(&admin, &format!("{monday} [data-ld=hours-span] input")).await,
+        ["09:00", "17:00"],
+        "opening a day proposes a working day"
+    );
+    pick(
+        &admin,
+        &format!("{monday} [data-ld=hours-span-end]"),
+        0,
+        "12:00",
+    )
+    .await;
+    click(&admin, &format!("{monday} [data-ld=hours-span-add]")).await;
+    pick(
+        &admin,
+        &format!("{monday} [data-ld=hours-span-end]"),
+        1,
+        "18:00",
+    )
+    .await;
+    click(&admin, "[data-ld=hours-copy-monday]").await;
+    let friday_removes =
+        format!("{friday} [data-ld=hours-span]:nth-child(2) [data-ld=hours-span-remove]");
+    click(&admin, &friday_removes).await;
+    // A break on Mondays and Fridays, and today a holiday with a message.
+    click(&admin, "[data-ld=break-add]").await;
+    pick(&admin, "[data-ld=break-start]", 0, "15:00").await;
+    pick(&admin, "[data-ld=break-end]", 0, "15:30").await;
+    for day in ["monday", "friday"] {
+        click(
+            &admin,
+            &format!("[data-ld=break-row] [data-ld=break-day][data-day={day}]"),
+        )
+        .await;
+    }
+    click(&admin, "[data-ld=holiday-add]").await;
+    pick(&admin, "[data-ld=holiday-date]", 0, &today).await;
+    type_into(&admin, "[data-ld=holiday-name]", "Company day").await;
+    type_into(&admin, "[data-ld=holiday-message]", "Back tomorrow at nine").await;
+    let overflow = form_overflow(&admin).await;
+    assert!(
+        overflow <= 0,
+        "the editor fits 768 px: {overflow} px too wide"
+    );
+
+    click(&admin, "[data-ld=hours-save]").await;
+    saved(&admin, "[data-ld=hours-form]").await;
+
+    until(&admin, "the preview to show the holiday", || async {
+        attribute(&admin, "[data-ld=preview-state]", "data-state")
+            .await
+            .as_deref()
+            == Some("offline")
+            && preview_reason(&admin).await == "Holiday: Company day — Back tomorrow at nine"
+    })
+    .await;
+    let tokens = login(&app.node, &app.site.admin_email).await;
+    let stored: serde_json::Value = http()
+        .get(app.node.url("/api/v1/site/business-hours"))
+        .bearer_auth(&tokens.access_token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let two = json!([{"start": "09:00", "end": "12:00"}, {"start": "13:00", "end": "18:00"}]);
+    assert_eq!(
+        stored,
+        json!({
+            "time_zone": zone,
+            "weekly": {
+                "monday": two, "tuesday": two, "wednesday": two, "thursday": two,
+                "friday": [{"start": "09:00", "end": "12:00"}],
+                "saturday": [], "sunday": [],
+            },
+            "breaks": [{"start": "15:00", "end": "15:30", "days": ["monday", "friday"]}],
+            "holidays": [{"date": today, "name": "Company day", "message": "Back tomorrow at nine"}],
+        })
+    );
+
+    // The holiday goes: the preview no longer speaks of it.
+    click(&admin, "[data-ld=holiday-remove]").await;
+    click(&admin, "[data-ld=hours-save]").await;
+    until(&admin, "the preview without the holiday", || async {
+        let reason = preview_reason(&admin).await;
+        visible(&admin, "[data-ld=preview-state]").await && !reason.contains("Company day")
+    })
+    .await;
+
+    // A reload shows what was saved.
+    admin.refresh().await.unwrap();
+    until(&admin, "the editor again", || async {
+        visible(&admin, &format!("{monday} [data-ld=hours-span]")).await
+    })
+    .await;
+    assert_eq!(
+        values(&admin, &format!("{monday} [data-ld=hours-span] input")).await,
+        ["09:00", "12:00", "13:00", "18:00"]
+    );
+    assert_eq!(
+        values(&admin, &format!("{friday} [data-ld=hours-span] input")).await,
+        ["09:00", "12:00"]
+    );
+    assert_eq!(
+        values(&admin, "[data-ld=break-row] input[type=time]").await,
+        ["15:00", "15:30"]
+    );
+    let ticked = admin
+        .execute(
+            "return [...document.querySelectorAll('[data-ld=break-day]')].filter(b => b.checked).map(b => b.dataset.day);",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(ticked, json!(["monday", "friday"]));
+    assert!(!visible(&admin, "[data-ld=holiday-row]").await);
+
+    admin.close().await.ok();
+}
+
+/// How many pixels the widest of the business-hours form and the boxes around it is wider
+/// than its box (≤ 0: nothing scrolls sideways).
+async fn form_overflow(client: &Client) -> i64 {
+    let overflow = client
+        .execute(
+            "const boxes = [];
+             for (let e = document.querySelector('[data-ld=hours-form]'); e; e = e.parentElement) boxes.push(e);
+             return Math.max(...boxes.map(e => e.scrollWidth - e.clientWidth));",
+            vec![],
+        )
+        .await
+        .unwrap();
+    overflow.as_i64().unwrap()
 }
 
 #[tokio::test]
