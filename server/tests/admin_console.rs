@@ -17,7 +17,7 @@ use livedesk_protocol::routing::{RoutingConfig, Strategy};
 use livedesk_server::admin::{NewAgent, create_agent};
 use serde_json::json;
 
-use support::browser::{Driver, sign_in_dashboard_as, text_of, until, visible};
+use support::browser::{Driver, js, sign_in_dashboard_as, text_of, until, visible};
 use support::client::{Socket, http, login, visitor_session};
 use support::{PASSWORD, TestApp, create_site};
 
@@ -854,8 +854,8 @@ async fn an_admin_sets_an_agents_routing_profile_the_tag_list_and_the_widget() {
     until(&admin, "the sketch with the new texts and color", || async {
         text_of(&admin, "[data-ld=sketch-welcome]").await.contains("Merhaba!")
             && text_of(&admin, "[data-ld=sketch-title]").await.contains("Acme Destek")
-            && js_value(&admin, "return getComputedStyle(document.querySelector('[data-ld=sketch-title]')).backgroundColor").await
-                == "rgb(15, 118, 110)"
+            && js(&admin, "return getComputedStyle(document.querySelector('[data-ld=sketch-title]')).backgroundColor").await
+                == json!("rgb(15, 118, 110)")
     })
     .await;
     click(&admin, &format!("{form} input[name=prechat_enabled]")).await;
@@ -900,11 +900,7 @@ async fn an_admin_sets_an_agents_routing_profile_the_tag_list_and_the_widget() {
 
     // Another allowed origin.
     let origins = "[data-ld=origins-form] textarea[name=origins]";
-    let current = js_value(
-        &admin,
-        "return document.querySelector('[data-ld=origins-form] textarea').value",
-    )
-    .await;
+    let current = value_of(&admin, origins).await;
     type_into(
         &admin,
         origins,
@@ -925,14 +921,4 @@ async fn an_admin_sets_an_agents_routing_profile_the_tag_list_and_the_widget() {
         "{allowed:?}"
     );
     admin.close().await.ok();
-}
-
-async fn js_value(client: &Client, script: &str) -> String {
-    client
-        .execute(script, vec![])
-        .await
-        .unwrap()
-        .as_str()
-        .unwrap_or_default()
-        .to_owned()
 }

@@ -22,8 +22,11 @@ use support::browser::{
     messages_by, open_widget, serve_host_page, sign_in_dashboard, sign_in_dashboard_as, text_of,
     until, widget_frame,
 };
-use support::client::{Socket, ready_visitor as visitor, visitor_says, visitor_session};
-use support::{NodeSettings, PASSWORD, PIXEL_PNG, SiteFixture, TestApp, TestNode, create_site};
+use support::client::{Socket, login, ready_visitor as visitor, visitor_says, visitor_session};
+use support::{
+    NodeSettings, PASSWORD, PIXEL_PNG, SiteFixture, TestApp, TestNode, create_site, department,
+    join_department,
+};
 
 /// A visitor of `site` who has said `body`, and their conversation.
 async fn waiting_visitor(
@@ -213,11 +216,21 @@ async fn an_agent_starts_a_chat_from_the_visitors_page_and_the_visitors_widget_o
     // The visitor panel says where the shopper is, in which browser, and what they opened.
     let language = js(&shopper, "return navigator.language").await;
     let language = language.as_str().unwrap_or_default().to_owned();
-    until(&agent, "the shopper's browser, location and pages", || async {
-        text_of(&agent, "[data-ld=visitor-device]").await.starts_with("Chrome")
-            && text_of(&agent, "[data-ld=visitor-location]").await.ends_with(&language)
-            && text_of(&agent, "[data-ld=visitor-pages]").await.contains("Acme Shoes")
-    })
+    until(
+        &agent,
+        "the shopper's browser, location and pages",
+        || async {
+            text_of(&agent, "[data-ld=visitor-device]")
+                .await
+                .starts_with("Chrome")
+                && text_of(&agent, "[data-ld=visitor-location]")
+                    .await
+                    .ends_with(&language)
+                && text_of(&agent, "[data-ld=visitor-pages]")
+                    .await
+                    .contains("Acme Shoes")
+        },
+    )
     .await;
     shopper.close().await.ok();
     agent.close().await.ok();
@@ -605,24 +618,6 @@ const ALERT_RECORDER: &str = r#"
     Object.defineProperty(document, 'visibilityState', { configurable: true,
       get: () => window.away ? 'hidden' : 'visible' });"#;
 
-async fn department_with(app: &TestApp, name: &str, member: &str) -> String {
-    let id = uuid::Uuid::new_v4();
-    sqlx::query("INSERT INTO departments (id, site_id, name) VALUES ($1, $2, $3)")
-        .bind(id)
-        .bind(app.site.id.0)
-        .bind(name)
-        .execute(&app.db)
-        .await
-        .unwrap();
-    sqlx::query("UPDATE agents SET department_id = $2 WHERE lower(email) = lower($1)")
-        .bind(member)
-        .bind(id)
-        .execute(&app.db)
-        .await
-        .unwrap();
-    id.to_string()
-}
-
 /// The agent a conversation is assigned to, by name, as stored.
 async fn assignee(app: &TestApp, conversation: ConversationId) -> Option<String> {
     sqlx::query_scalar(
@@ -650,7 +645,9 @@ async fn a_chat_given_to_an_agent_in_another_tab_alerts_them_and_transfers_hand_
     )
     .await
     .unwrap();
-    let billing = department_with(&app, "Billing", &app.site.agent_email).await;
+    let billing = department(&app.db, app.site.id, "Billing").await;
+    let ali_id = login(&app.node, &app.site.agent_email).await.agent.id;
+    join_department(&app.db, ali_id, billing).await;
     let base = app.node.origin();
     let driver = Driver::start();
     let (ali, _ali_profile) = driver.browser().await;
@@ -763,7 +760,10 @@ async fn a_chat_given_to_an_agent_in_another_tab_alerts_them_and_transfers_hand_
     click(&bea, "[data-ld=transfer]").await;
     click(
         &bea,
-        &format!("[data-ld=transfer-target] option[value='department:{billing}']"),
+        &format!(
+            "[data-ld=transfer-target] option[value='department:{}']",
+            billing.0
+        ),
     )
     .await;
     click(&bea, "[data-ld=transfer-send]").await;

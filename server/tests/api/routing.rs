@@ -6,7 +6,7 @@ use std::time::Duration;
 use livedesk_protocol::ErrorCode;
 use livedesk_protocol::chat::Message;
 use livedesk_protocol::frames::{ServerFrame, VisitorFrame};
-use livedesk_protocol::ids::{AgentId, ClientId, ConversationId, DepartmentId, SiteId};
+use livedesk_protocol::ids::{AgentId, ClientId, ConversationId, DepartmentId};
 use livedesk_protocol::presence::AgentStateKind;
 use livedesk_protocol::routing::ChatRequest;
 use livedesk_server::assignment::settings::{self, RoutingSettings};
@@ -16,28 +16,7 @@ use sqlx::PgPool;
 use crate::assignment::assigned_to;
 use crate::messaging::{agent, send_as_visitor, visitor};
 use crate::support::client::{Socket, login, visitor_session};
-use crate::support::{TestApp, create_site};
-
-pub async fn department(db: &PgPool, site: SiteId, name: &str) -> DepartmentId {
-    let id = DepartmentId::new_random();
-    sqlx::query("INSERT INTO departments (id, site_id, name) VALUES ($1, $2, $3)")
-        .bind(id.0)
-        .bind(site.0)
-        .bind(name)
-        .execute(db)
-        .await
-        .unwrap();
-    id
-}
-
-pub async fn join_department(db: &PgPool, agent: AgentId, department: DepartmentId) {
-    sqlx::query("UPDATE agents SET department_id = $2 WHERE id = $1")
-        .bind(agent.0)
-        .bind(department.0)
-        .execute(db)
-        .await
-        .unwrap();
-}
+use crate::support::{TestApp, create_site, department, join_department};
 
 async fn set_max_chats(db: &PgPool, agent: AgentId, max_chats: i32) {
     sqlx::query("UPDATE agents SET max_chats = $2 WHERE id = $1")

@@ -11,9 +11,8 @@ use serde_json::json;
 use crate::admin_agents::call;
 use crate::assignment::{assigned_in_db, assigned_to};
 use crate::messaging::{agent, answer, send_as_visitor, visitor};
-use crate::routing::{department, join_department};
 use crate::support::client::{Socket, login, visitor_session};
-use crate::support::{TestApp, create_site};
+use crate::support::{TestApp, create_site, department, join_department};
 
 fn transfer(
     conversation: ConversationId,

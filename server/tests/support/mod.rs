@@ -16,7 +16,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 use livedesk_protocol::api::Role;
-use livedesk_protocol::ids::SiteId;
+use livedesk_protocol::ids::{AgentId, DepartmentId, SiteId};
 use livedesk_server::Application;
 use livedesk_server::admin::{self, NewAgent};
 use livedesk_server::config::{Config, Source};
@@ -265,6 +265,29 @@ impl TestApp {
 }
 
 /// A site with one admin and one agent, all with [`PASSWORD`].
+/// A department of `site`.
+pub async fn department(db: &PgPool, site: SiteId, name: &str) -> DepartmentId {
+    let id = DepartmentId::new_random();
+    sqlx::query("INSERT INTO departments (id, site_id, name) VALUES ($1, $2, $3)")
+        .bind(id.0)
+        .bind(site.0)
+        .bind(name)
+        .execute(db)
+        .await
+        .unwrap();
+    id
+}
+
+/// Puts `agent` in `department` (their routing profile's department).
+pub async fn join_department(db: &PgPool, agent: AgentId, department: DepartmentId) {
+    sqlx::query("UPDATE agents SET department_id = $2 WHERE id = $1")
+        .bind(agent.0)
+        .bind(department.0)
+        .execute(db)
+        .await
+        .unwrap();
+}
+
 pub async fn create_site(db: &PgPool, name: &str, origin: &str) -> SiteFixture {
     let site = admin::create_site(db, name, &[origin.to_owned()])
         .await
