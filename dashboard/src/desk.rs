@@ -20,6 +20,7 @@ use crate::alerts;
 use crate::model::inbox::{self, Applied, Change, InboxRow};
 use crate::model::outbox::{self, PendingSend};
 use crate::model::{transcript, visitors};
+use crate::offline::OfflineMessages;
 use crate::route::Page;
 use crate::session::{self, SessionCell};
 use crate::socket::AgentSocket;
@@ -85,6 +86,8 @@ pub struct Desk {
     /// Visitors on the site now (the live visitors page).
     pub visitors: RwSignal<Vec<VisitorPresence>>,
     pub visitors_load: RwSignal<Load>,
+    /// What visitors left through the offline form (see [`crate::offline`]).
+    pub offline: OfflineMessages,
     /// The page shown, as the address's hash says (see [`crate::route`]).
     pub page: RwSignal<Page>,
     /// The call ringing for the agent or taken by them (see [`crate::call`]).
@@ -123,6 +126,7 @@ impl Desk {
             visitor_typing: RwSignal::new(false),
             visitors: RwSignal::new(Vec::new()),
             visitors_load: RwSignal::new(Load::Loading),
+            offline: OfflineMessages::new(),
             page: RwSignal::new(current_page()),
             calls: crate::call::Calls::new(),
             session: StoredValue::new_local(SessionCell::default()),
@@ -138,6 +142,7 @@ impl Desk {
         self.reload_inbox();
         self.reload_visitors();
         self.reload_team();
+        self.reload_offline();
         self.socket.get_value().start(self);
     }
 
@@ -153,6 +158,7 @@ impl Desk {
         self.agent.set(None);
         self.visitors.set(Vec::new());
         self.visitors_load.set(Load::Loading);
+        self.offline.clear();
         self.search.set(String::new());
         self.search_results.set(None);
         self.presence.set(Vec::new());
@@ -168,6 +174,7 @@ impl Desk {
             self.reload_inbox();
             self.reload_visitors();
             self.reload_team();
+            self.reload_offline();
         }
         let socket = self.socket.get_value();
         if let Some(conversation_id) = self.open.get_untracked() {
@@ -547,6 +554,7 @@ impl Desk {
                 conversation_id,
                 tags,
             } => self.change(conversation_id, Change::Tags(tags)),
+            ServerFrame::OfflineMessage { message } => self.offline.on_frame(message),
             // Visitor-only frames never reach an agent socket.
             ServerFrame::VisitorHello { .. }
             | ServerFrame::SiteStatus { .. }

@@ -11,6 +11,7 @@
 //! - [`route`]: the pages and their addresses (`#/visitors`, `#/settings/agents`).
 //! - [`desk`]: the reactive state and every action that changes it; [`actions`]: what an
 //!   agent does over the socket (take, close, transfer, tag, note, edit, state).
+//! - [`offline`]: the site's offline messages, live, and marking them handled.
 //! - `alerts`: tone, browser notification and title count for new chats.
 //! - [`call`]: the agent's side of a call (ring, accept, peer connection, media controls).
 //! - [`views`]: the components, one file per part of the screen.
@@ -21,6 +22,7 @@ pub mod api;
 pub mod call;
 pub mod desk;
 pub mod model;
+pub mod offline;
 pub mod route;
 pub mod session;
 pub mod socket;

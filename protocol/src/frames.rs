@@ -15,6 +15,7 @@ use crate::presence::{AgentPresence, AgentStateChoice};
 use crate::routing::{ChatRequest, TransferTarget};
 use crate::status::SiteStatus;
 use crate::visitors::{VisitorActivity, VisitorPresence};
+use crate::widget::OfflineMessage;
 
 /// Frames a visitor's client sends on `/ws/visitor`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -329,6 +330,9 @@ pub enum ServerFrame {
         conversation_id: ConversationId,
         tags: Vec<String>,
     },
+    /// The current state of an offline message: a visitor just left it, or an agent marked
+    /// it handled or reopened it (agents only). Replaces the one with the same `id`.
+    OfflineMessage { message: OfflineMessage },
     /// The visitor has waited longer than the site's queue timeout: the widget offers the
     /// offline form (the visitor may also keep waiting). Sent once per wait (agents, and
     /// the conversation's visitor).

@@ -46,7 +46,8 @@ pub struct OfflineMessageRequest {
     pub page_url: Option<String>,
 }
 
-/// A stored offline message, as agents list it (`GET /api/v1/site/offline-messages`).
+/// A stored offline message, as agents list it (`GET /api/v1/site/offline-messages`) and
+/// as the `offline_message` frame carries it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OfflineMessage {
     pub id: uuid::Uuid,
@@ -58,6 +59,27 @@ pub struct OfflineMessage {
     pub page_url: Option<String>,
     #[serde(with = "time::serde::rfc3339")]
     pub created_at: OffsetDateTime,
+    /// `None` while the message waits for an agent. Defaulted so bodies written before
+    /// messages could be handled still read.
+    #[serde(default)]
+    pub handled: Option<OfflineHandled>,
+}
+
+/// Who marked an offline message handled, and when.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OfflineHandled {
+    /// The agent's name; `None` once their account is deleted.
+    pub by: Option<String>,
+    #[serde(with = "time::serde::rfc3339")]
+    pub at: OffsetDateTime,
+}
+
+/// `PUT /api/v1/site/offline-messages/{id}/handled`: mark the message handled, or
+/// (`false`) reopen it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OfflineHandledRequest {
+    pub handled: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -198,6 +220,37 @@ mod tests {
         let many: BTreeMap<String, String> =
             (0..21).map(|i| (i.to_string(), String::new())).collect();
         assert_eq!(check_custom_data(&many), Err(ContactError::CustomData));
+    }
+
+    #[test]
+    fn offline_messages_written_before_handling_read_as_waiting() {
+        let raw = r#"{"id":"00000000-0000-0000-0000-000000000001",
+            "visitor_id":"00000000-0000-0000-0000-000000000002","name":"Ayşe",
+            "email":"ayse@example.com","phone":null,"message":"Hi","page_url":null,
+            "created_at":"2026-12-03T10:00:00Z"}"#;
+        let message: OfflineMessage = serde_json::from_str(raw).expect("an older body reads");
+        assert_eq!(message.handled, None);
+        let handled: OfflineHandled =
+            serde_json::from_str(r#"{"by":"Ada","at":"2026-12-03T11:00:00Z"}"#)
+                .expect("documented body reads");
+        assert_eq!(handled.by.as_deref(), Some("Ada"));
+    }
+
+    #[test]
+    fn the_handled_request_takes_one_flag_only() {
+        let request: OfflineHandledRequest =
+            serde_json::from_str(r#"{"handled":true}"#).expect("documented body reads");
+        assert!(request.handled);
+        for raw in [
+            r#"{}"#,
+            r#"{"handled":"yes"}"#,
+            r#"{"handled":true,"by":"x"}"#,
+        ] {
+            assert!(
+                serde_json::from_str::<OfflineHandledRequest>(raw).is_err(),
+                "{raw}"
+            );
+        }
     }
 }
 

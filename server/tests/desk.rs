@@ -336,10 +336,12 @@ async fn live_visitors_and_offline_messages_show_without_a_reload_and_agents_get
     })
     .await;
 
-    // The visitor leaves an offline message; the page lists it after a refresh click.
+    // The visitor leaves an offline message while the page is open: it appears live, and
+    // the nav counts it.
     click(&agent, "[data-ld=nav][data-page=offline-messages]").await;
     until(&agent, "no offline messages yet", || async {
         count(&agent, "[data-ld=offline-empty]").await == 1
+            && count(&agent, "[data-ld=offline-count]").await == 0
     })
     .await;
     let left = http()
@@ -352,12 +354,30 @@ async fn live_visitors_and_offline_messages_show_without_a_reload_and_agents_get
         .await
         .unwrap();
     assert!(left.status().is_success(), "{}", left.status());
-    click(&agent, "[data-ld=offline-refresh]").await;
-    until(&agent, "the offline message", || async {
+    until(&agent, "the message, live and counted", || async {
         text_of(&agent, "[data-ld=offline-message]")
             .await
             .contains("Yarın arar mısınız?")
             && text_of(&agent, "[data-ld=offline-email]").await == "mehmet@example.com"
+            && text_of(&agent, "[data-ld=offline-count]").await == "1"
+    })
+    .await;
+
+    // The agent marks it handled: the count goes, the card says who handled it.
+    click(&agent, "[data-ld=offline-handle]").await;
+    let handled_by_me = || async {
+        count(&agent, "[data-ld=offline-count]").await == 0
+            && count(&agent, "[data-ld=offline-reopen]").await == 1
+            && text_of(&agent, "[data-ld=offline-handled]")
+                .await
+                .starts_with("Handled by Ali Agent · ")
+    };
+    until(&agent, "the message handled by the agent", handled_by_me).await;
+
+    // It is stored: after a reload it is still handled.
+    js(&agent, "location.reload(); return null").await;
+    until(&agent, "still handled after a reload", || async {
+        count(&agent, "[data-ld=offline-message]").await == 1 && handled_by_me().await
     })
     .await;
 

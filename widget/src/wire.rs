@@ -744,6 +744,20 @@ mod tests {
             agent_id: AgentId(id(2)),
         };
         assert_eq!(read(agent_hello), Incoming::Unknown);
+        let offline = ServerFrame::OfflineMessage {
+            message: livedesk_protocol::widget::OfflineMessage {
+                id: id(3),
+                visitor_id: VisitorId(id(5)),
+                name: "Ayşe".into(),
+                email: "ayse@example.com".into(),
+                phone: None,
+                message: "Do you ship to Izmir?".into(),
+                page_url: None,
+                created_at: OffsetDateTime::UNIX_EPOCH,
+                handled: None,
+            },
+        };
+        assert_eq!(read(offline), Incoming::Unknown);
         for raw in [
             r#"{"t":"message"}"#,
             r#"{"no":"type"}"#,

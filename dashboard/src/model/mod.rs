@@ -2,6 +2,7 @@
 //! rules can be tested natively.
 
 pub mod inbox;
+pub mod offline;
 pub mod outbox;
 pub mod transcript;
 pub mod visitors;

@@ -17,7 +17,13 @@ pub fn Nav(page: Signal<Page>) -> impl IntoView {
         <nav class="ld-nav" aria-label="Pages">
             <NavLink page target=Page::Inbox label="Inbox" key="inbox"/>
             <NavLink page target=Page::Visitors label="Visitors" key="visitors"/>
-            <NavLink page target=Page::OfflineMessages label="Offline messages" key="offline-messages"/>
+            <NavLink page target=Page::OfflineMessages label="Offline messages" key="offline-messages">
+                <Show when=move || { desk.offline.waiting() > 0 }>
+                    <span class="ld-count" data-ld="offline-count" title="Waiting for an agent">
+                        {move || desk.offline.waiting()}
+                    </span>
+                </Show>
+            </NavLink>
             <Show when=admin>
                 <a
                     class="ld-nav__link"
@@ -40,6 +46,9 @@ fn NavLink(
     target: Page,
     label: &'static str,
     key: &'static str,
+    /// Shown after the label (a count).
+    #[prop(optional)]
+    children: Option<Children>,
 ) -> impl IntoView {
     let active = move || page.get() == target;
     view! {
@@ -52,6 +61,7 @@ fn NavLink(
             aria-current=move || active().then_some("page")
         >
             {label}
+            {children.map(|c| c())}
         </a>
     }
 }

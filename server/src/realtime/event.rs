@@ -6,6 +6,7 @@ use livedesk_protocol::ids::{AgentId, CallId, ConversationId, SiteId, VisitorId}
 use livedesk_protocol::presence::AgentPresence;
 use livedesk_protocol::routing::TransferTarget;
 use livedesk_protocol::visitors::VisitorPresence;
+use livedesk_protocol::widget::OfflineMessage;
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -87,6 +88,8 @@ pub enum HubEvent {
         conversation_id: ConversationId,
         tags: Vec<String>,
     },
+    /// An offline message's current state (new, handled or reopened): for the site's agents.
+    OfflineMessage { message: OfflineMessage },
     /// The visitor waited past the queue timeout: for the site's agents and the visitor.
     WaitTimedOut {
         conversation_id: ConversationId,
@@ -176,6 +179,7 @@ impl HubEvent {
             | HubEvent::ConversationRated { .. }
             | HubEvent::AgentPresence { .. }
             | HubEvent::TagsChanged { .. }
+            | HubEvent::OfflineMessage { .. }
             | HubEvent::VisitorPresence { .. }
             | HubEvent::AccessRevoked { .. }
             | HubEvent::HoursChanged {} => None,

@@ -98,6 +98,7 @@ impl Audience {
                 | HubEvent::NoteAdded { .. }
                 | HubEvent::ConversationRated { .. }
                 | HubEvent::TagsChanged { .. }
+                | HubEvent::OfflineMessage { .. }
                 | HubEvent::AgentPresence { .. }
                 | HubEvent::VisitorPresence { .. },
             ) => false,
@@ -526,8 +527,21 @@ mod tests {
     use super::*;
 
     #[test]
-    fn visitor_presence_is_for_agents_and_hours_changes_for_no_socket() {
+    fn visitor_presence_and_offline_messages_are_for_agents_and_hours_changes_for_no_socket() {
         let me = VisitorId::new_random();
+        let offline = HubEvent::OfflineMessage {
+            message: livedesk_protocol::widget::OfflineMessage {
+                id: uuid::Uuid::nil(),
+                visitor_id: me,
+                name: "Ayşe".into(),
+                email: "ayse@example.com".into(),
+                phone: None,
+                message: "Do you ship to Izmir?".into(),
+                page_url: None,
+                created_at: OffsetDateTime::UNIX_EPOCH,
+                handled: None,
+            },
+        };
         let presence = HubEvent::VisitorPresence {
             visitors: vec![VisitorPresence {
                 visitor_id: me,
@@ -540,6 +554,8 @@ mod tests {
         let cases = [
             (Audience::Agent, &presence, true),
             (Audience::Visitor(me), &presence, false),
+            (Audience::Agent, &offline, true),
+            (Audience::Visitor(me), &offline, false),
             (Audience::Agent, &hours, false),
             (Audience::Visitor(me), &hours, false),
         ];

@@ -342,6 +342,12 @@ async fn deliver(link: &mut Link, event: &HubEvent) -> Result<(), Gone> {
             })
             .await
         }
+        HubEvent::OfflineMessage { message } => {
+            link.send(&ServerFrame::OfflineMessage {
+                message: message.clone(),
+            })
+            .await
+        }
         HubEvent::WaitTimedOut {
             conversation_id,
             waited_secs,

@@ -1,13 +1,15 @@
 //! The widget's REST calls: the visitor's details (pre-chat form, `updateVisitor`), the
-//! offline form and its listing for agents, and pages of foreign origins.
+//! offline form with its live listing for agents and its handled state, and pages of
+//! foreign origins.
 
 use livedesk_protocol::ErrorCode;
 use livedesk_protocol::frames::{ServerFrame, VisitorFrame};
 use livedesk_protocol::widget::OfflineMessage;
 use serde_json::{Value, json};
+use uuid::Uuid;
 
 use crate::messaging::{agent, visitor};
-use crate::support::client::{http, login, visitor_session};
+use crate::support::client::{Socket, http, login, visitor_session};
 use crate::support::{TestApp, TestNode, create_site};
 
 pub async fn post_as_visitor(
@@ -406,4 +408,147 @@ async fn a_visit_report_fills_the_visitors_record_for_its_sites_agents_only() {
         .await
         .unwrap();
     assert_eq!(response.status(), 404, "another site's agent");
+}
+
+async fn put_handled(node: &TestNode, access_token: &str, id: Uuid, body: &Value) -> (u16, Value) {
+    let path = format!("/api/v1/site/offline-messages/{id}/handled");
+    let response = http()
+        .put(node.url(&path))
+        .bearer_auth(access_token)
+        .json(body)
+        .send()
+        .await
+        .unwrap();
+    let status = response.status().as_u16();
+    (status, response.json().await.unwrap_or(Value::Null))
+}
+
+/// The next `offline_message` frame on an agent's socket.
+async fn next_offline_frame(socket: &mut Socket) -> OfflineMessage {
+    socket
+        .recv_until(|f| match f {
+            ServerFrame::OfflineMessage { message } => Some(message),
+            _ => None,
+        })
+        .await
+}
+
+fn has_offline_frame(frames: &[ServerFrame]) -> bool {
+    frames
+        .iter()
+        .any(|f| matches!(f, ServerFrame::OfflineMessage { .. }))
+}
+
+#[tokio::test]
+async fn offline_messages_reach_the_sites_agents_live_as_they_are_left_handled_and_reopened() {
+    let app = TestApp::spawn().await;
+    let other = create_site(&app.db, "Other Shop", "https://other.example.com").await;
+    let ali = login(&app.node, &app.site.agent_email).await.access_token;
+    let ada = login(&app.node, &app.site.admin_email).await.access_token;
+    let outsider = login(&app.node, &other.agent_email).await.access_token;
+    let mut desk = agent(&app.node, &ali).await;
+    let mut their_desk = agent(&app.node, &outsider).await;
+    let session = visitor_session(&app.node, &app.site).await;
+    let mut widget = visitor(&app.node, &session.visitor_token).await;
+
+    // A visitor leaves a message: the desk hears of it at once.
+    let (status, left) = post_as_visitor(
+        &app.node,
+        "/api/v1/visitor/offline-messages",
+        Some(&session.visitor_token),
+        &json!({"name": "Ayşe", "email": "ayse@example.com", "message": "Do you ship to Izmir?"}),
+    )
+    .await;
+    assert_eq!(status, 201, "{left}");
+    let left: OfflineMessage = serde_json::from_value(left).unwrap();
+    let live = next_offline_frame(&mut desk).await;
+    assert_eq!(live, left);
+    assert_eq!(live.handled, None, "a new message waits");
+
+    // Ada marks it handled: the answer and Ali's desk say so, with her name.
+    let (status, answer) = put_handled(&app.node, &ada, left.id, &json!({"handled": true})).await;
+    assert_eq!(status, 200, "{answer}");
+    let handled: OfflineMessage = serde_json::from_value(answer).unwrap();
+    assert_eq!(
+        handled.handled.as_ref().and_then(|h| h.by.as_deref()),
+        Some("Ada Admin")
+    );
+    assert_eq!(next_offline_frame(&mut desk).await, handled);
+    // Marking it again keeps who handled it first.
+    let (_, again) = put_handled(&app.node, &ali, left.id, &json!({"handled": true})).await;
+    assert_eq!(again["handled"]["by"], "Ada Admin", "{again}");
+    assert_eq!(next_offline_frame(&mut desk).await, handled);
+    assert_eq!(offline_messages(&app.node, &ali).await, [handled]);
+
+    // Another site's agent can neither change it nor hear of it.
+    let (status, refused) =
+        put_handled(&app.node, &outsider, left.id, &json!({"handled": false})).await;
+    assert_eq!((status, refused["code"].as_str()), (404, Some("not_found")));
+
+    // Ali reopens it.
+    let (status, answer) = put_handled(&app.node, &ali, left.id, &json!({"handled": false})).await;
+    assert_eq!(status, 200, "{answer}");
+    let reopened = next_offline_frame(&mut desk).await;
+    assert_eq!(reopened.handled, None);
+    assert_eq!(offline_messages(&app.node, &ali).await, [reopened]);
+
+    let window = std::time::Duration::from_millis(300);
+    assert!(
+        !has_offline_frame(&their_desk.frames_within(window).await),
+        "another site's agents hear nothing"
+    );
+    assert!(
+        !has_offline_frame(&widget.frames_within(window).await),
+        "visitors never hear of offline messages"
+    );
+}
+
+#[tokio::test]
+async fn marking_an_offline_message_handled_refuses_bad_bodies_and_unknown_ids() {
+    let app = TestApp::spawn().await;
+    let session = visitor_session(&app.node, &app.site).await;
+    let (_, left) = post_as_visitor(
+        &app.node,
+        "/api/v1/visitor/offline-messages",
+        Some(&session.visitor_token),
+        &json!({"name": "Ayşe", "email": "ayse@example.com", "message": "Hello"}),
+    )
+    .await;
+    let id: Uuid = serde_json::from_value(left["id"].clone()).unwrap();
+    let access = login(&app.node, &app.site.agent_email).await.access_token;
+
+    for body in [
+        json!({}),
+        json!({"handled": "yes"}),
+        json!({"handled": true, "by": "Someone Else"}),
+        json!("handled"),
+    ] {
+        let (status, answer) = put_handled(&app.node, &access, id, &body).await;
+        assert_eq!(
+            (status, answer["code"].as_str()),
+            (400, Some("malformed_frame")),
+            "{body}"
+        );
+    }
+    let (status, answer) = put_handled(
+        &app.node,
+        &access,
+        Uuid::new_v4(),
+        &json!({"handled": true}),
+    )
+    .await;
+    assert_eq!((status, answer["code"].as_str()), (404, Some("not_found")));
+    let (status, _) = put_handled(
+        &app.node,
+        &session.visitor_token,
+        id,
+        &json!({"handled": true}),
+    )
+    .await;
+    assert_eq!(status, 401, "a visitor token is no agent's token");
+    assert_eq!(
+        offline_messages(&app.node, &access).await[0].handled,
+        None,
+        "nothing changed"
+    );
 }
