@@ -6,6 +6,7 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use livedesk_protocol::ErrorCode;
 use livedesk_protocol::api::AgentProfile;
 use livedesk_protocol::chat::{Author, InboxView, Message, MessageBody, Note, Party};
 use livedesk_protocol::frames::{AgentFrame, ServerFrame};
@@ -74,6 +75,9 @@ pub struct Desk {
     pub search_results: RwSignal<Option<Vec<InboxRow>>>,
     /// A passing message (a refused action, a new chat).
     pub notice: RwSignal<Option<Notice>>,
+    /// Why the server ended the session (the account deactivated, the site suspended),
+    /// for the sign-in page; cleared by the next sign-in.
+    pub signed_out_reason: RwSignal<Option<String>>,
     /// Where every agent of the site stands, the signed-in one included.
     pub presence: RwSignal<Vec<AgentPresence>>,
     /// The site's agents and departments, for names and for transfers.
@@ -119,6 +123,7 @@ impl Desk {
             search: RwSignal::new(String::new()),
             search_results: RwSignal::new(None),
             notice: RwSignal::new(None),
+            signed_out_reason: RwSignal::new(None),
             presence: RwSignal::new(Vec::new()),
             colleagues: RwSignal::new(Vec::new()),
             departments: RwSignal::new(Vec::new()),
@@ -476,6 +481,11 @@ impl Desk {
                     self.outbox.update(|o| outbox::fail(o, cid, message));
                 }
             }
+            ServerFrame::Error {
+                cid: None,
+                code: ErrorCode::Unauthorized,
+                message,
+            } => crate::session::note_refusal(self, message),
             ServerFrame::Error {
                 cid: None,
                 code,

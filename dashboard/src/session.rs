@@ -35,6 +35,9 @@ pub(crate) struct SessionCell {
     /// The refresh under way, if any; resolves to `true` or rejects with a [`RefreshError`]
     /// encoded by [`RefreshError::to_js`].
     in_flight: Option<Promise>,
+    /// Why the server last refused this session on its socket ("this account is
+    /// deactivated…"), for the sign-in page should the refresh that follows be refused too.
+    refusal: Option<String>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -91,8 +94,15 @@ pub async fn accept_invite(desk: Desk, request: AcceptInvite) -> Result<(), Stri
     Ok(())
 }
 
+/// The socket was refused with `reason`; kept until the refresh that follows tells whether
+/// the session is over.
+pub fn note_refusal(desk: Desk, reason: String) {
+    desk.session.update_value(|s| s.refusal = Some(reason));
+}
+
 pub fn logout(desk: Desk) {
     let token = stored_refresh_token();
+    desk.signed_out_reason.set(None);
     sign_out_locally(desk);
     if let Some(token) = token {
         // Best effort: the token is forgotten here either way.
@@ -161,12 +171,21 @@ async fn refresh_once(desk: Desk) -> Result<(), RefreshError> {
     };
     match api::refresh(token).await {
         Ok(pair) => {
+            desk.session.update_value(|s| s.refusal = None);
             adopt(desk, pair);
             Ok(())
         }
-        Err(ApiFailure::Status {
-            status: 400..=499, ..
-        }) => {
+        Err(
+            failure @ ApiFailure::Status {
+                status: 400..=499, ..
+            },
+        ) => {
+            let socket_said = desk
+                .session
+                .try_update_value(|s| s.refusal.take())
+                .flatten();
+            desk.signed_out_reason
+                .set(Some(socket_said.unwrap_or_else(|| failure.message())));
             sign_out_locally(desk);
             Err(RefreshError::Rejected)
         }
@@ -190,6 +209,7 @@ fn adopt(desk: Desk, pair: TokenPair) {
         desk.agent.set(Some(pair.agent));
     }
     if desk.auth.get_untracked() != AuthPhase::SignedIn {
+        desk.signed_out_reason.set(None);
         desk.auth.set(AuthPhase::SignedIn);
         desk.on_signed_in();
     }

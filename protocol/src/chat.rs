@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
 use crate::ids::{AgentId, ClientId, ConversationId, DepartmentId, MessageId, VisitorId};
+use crate::routing::PriorityFactors;
 
 /// Longest message body, in characters (Unicode scalar values).
 pub const MAX_MESSAGE_CHARS: usize = 4000;
@@ -184,6 +185,17 @@ pub struct ConversationSummary {
     /// For a search: the best matching passage of the conversation's messages.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub snippet: Option<String>,
+    /// What raises its priority while it waits in the queue (which ages from
+    /// `created_at`, as the server's queue does).
+    #[serde(default)]
+    pub priority_factors: PriorityFactors,
+}
+
+impl ConversationSummary {
+    /// Its queue priority at `now`, `1..=10`.
+    pub fn priority(&self, now: OffsetDateTime) -> u8 {
+        self.priority_factors.at(self.created_at, now)
+    }
 }
 
 /// Which conversations `GET /api/v1/conversations?view=…` lists.

@@ -3,6 +3,7 @@
 //! console (strategies, departments, agents' routing profiles, VIP marks).
 
 use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
 
 use crate::ids::{AgentId, DepartmentId};
 
@@ -10,6 +11,44 @@ use crate::ids::{AgentId, DepartmentId};
 pub const MAX_REQUESTED_SKILLS: usize = 10;
 /// Longest skill tag, in characters.
 pub const MAX_SKILL_CHARS: usize = 50;
+
+/// What raises a waiting visitor's place in the queue. The priority is the seed's rule:
+/// base 1; VIP +4; returning customer +2; a department the site marks urgent +1; +1 for
+/// every full 2 minutes waited; never above 10. The server orders its queue by it and the
+/// dashboard shows it, both with [`PriorityFactors::at`].
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct PriorityFactors {
+    pub vip: bool,
+    /// Has had conversations on the site before.
+    pub returning: bool,
+    pub urgent_department: bool,
+}
+
+impl PriorityFactors {
+    /// Every visitor starts here.
+    pub const BASE: u8 = 1;
+    /// The cap: past it, waiting longer no longer moves a visitor up.
+    pub const MAX: u8 = 10;
+    const VIP_BONUS: u64 = 4;
+    const RETURNING_BONUS: u64 = 2;
+    const URGENT_DEPARTMENT_BONUS: u64 = 1;
+    /// Priority grows by one for each full period of waiting.
+    const AGING_PERIOD_SECONDS: i64 = 120;
+
+    /// The priority, `BASE..=MAX`, of a visitor waiting since `since`, at `now`. A `now`
+    /// before `since` (two nodes' clocks a little apart) counts as no wait.
+    pub fn at(self, since: OffsetDateTime, now: OffsetDateTime) -> u8 {
+        let waited_seconds = (now - since).whole_seconds().max(0);
+        let aging = (waited_seconds / Self::AGING_PERIOD_SECONDS) as u64;
+        let bonus = u64::from(self.vip) * Self::VIP_BONUS
+            + u64::from(self.returning) * Self::RETURNING_BONUS
+            + u64::from(self.urgent_department) * Self::URGENT_DEPARTMENT_BONUS;
+        let total = u64::from(Self::BASE)
+            .saturating_add(bonus)
+            .saturating_add(aging);
+        total.min(u64::from(Self::MAX)) as u8
+    }
+}
 
 /// What the visitor's first message asks of routing: the department picked in the pre-chat
 /// form, the browser's language ("tr-TR") and skills the page or form calls for. Every part

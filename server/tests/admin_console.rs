@@ -1,9 +1,11 @@
 //! The admin console in real headless Chromium: an admin adds an agent who then signs in,
-//! changes routing and business hours (and sees the widget's state change in the preview),
-//! and adds a canned response; the agent sees no settings and is refused at the API; an
-//! admin edits the weekly hours, a break and a holiday in the business-hours editor, and
-//! the preview follows each save; an admin of another site sees only their own agents; a
-//! superadmin watches every site's figures change on the sites page.
+//! changes routing and business hours (an emergency with its end, and sees the widget's
+//! state change in the preview), and adds a canned response; the agent sees no settings
+//! and is refused at the API, and deactivated, is signed out with the reason; an admin
+//! edits the weekly hours, a break and a holiday in the business-hours editor, and the
+//! preview follows each save; an admin of another site sees only their own agents; a
+//! superadmin watches every site's figures change on the sites page, and creates a site
+//! and its first admin, whom suspending the site signs out.
 
 #![allow(clippy::unwrap_used)]
 
@@ -159,8 +161,35 @@ async fn an_admin_staffs_and_configures_the_site_and_the_new_agent_sees_no_setti
         "Closed for maintenance",
     )
     .await;
+    // It ends by itself in two days, picked on Istanbul's clock (UTC+3 all year).
+    let istanbul = time::UtcOffset::from_hms(3, 0, 0).unwrap();
+    let ends = (time::OffsetDateTime::now_utc() + time::Duration::days(2))
+        .to_offset(istanbul)
+        .replace_second(0)
+        .unwrap()
+        .replace_nanosecond(0)
+        .unwrap();
+    let picked = ends
+        .format(time::macros::format_description!(
+            "[year]-[month]-[day]T[hour]:[minute]"
+        ))
+        .unwrap();
+    pick(&admin, "[data-ld=emergency-until]", 0, &picked).await;
     click(&admin, "[data-ld=hours-save]").await;
     saved(&admin, "[data-ld=hours-form]").await;
+    let stored: String =
+        sqlx::query_scalar("SELECT business_hours->'emergency'->>'until' FROM sites WHERE id = $1")
+            .bind(app.site.id.0)
+            .fetch_one(&app.db)
+            .await
+            .unwrap();
+    let stored =
+        time::OffsetDateTime::parse(&stored, &time::format_description::well_known::Rfc3339)
+            .unwrap();
+    assert_eq!(
+        stored, ends,
+        "the end is the instant picked on Istanbul's clock"
+    );
     until(&admin, "the preview to show the emergency", || async {
         attribute(&admin, "[data-ld=preview-state]", "data-state")
             .await
@@ -241,8 +270,42 @@ async fn an_admin_staffs_and_configures_the_site_and_the_new_agent_sees_no_setti
         "forbidden"
     );
 
+    // Deactivated from the agents page, Nur's open dashboard goes to the sign-in page and
+    // says why; reactivated, Nur signs in again.
+    open_settings(&admin, &base, "agents").await;
+    let nur_row = "[data-ld=agent-row][data-email='nur@example.com']";
+    click(&admin, &format!("{nur_row} [data-ld=agent-deactivate]")).await;
+    until(&admin, "Nur shown deactivated", || async {
+        visible(
+            &admin,
+            &format!("{nur_row}[data-active=false] [data-ld=agent-deactivated]"),
+        )
+        .await
+    })
+    .await;
+    signed_out_because(&nur, "deactivated").await;
+    click(&admin, &format!("{nur_row} [data-ld=agent-reactivate]")).await;
+    until(&admin, "Nur shown active", || async {
+        visible(&admin, &format!("{nur_row}[data-active=true]")).await
+    })
+    .await;
+    sign_in(&nur, &base, "nur@example.com", "a fresh password").await;
+    assert!(!visible(&nur, "[data-ld=signed-out-reason]").await);
+
     admin.close().await.ok();
     nur.close().await.ok();
+}
+
+/// Waits for `client`'s dashboard to show the sign-in page with the server's reason for
+/// ending the session, which mentions `why`.
+async fn signed_out_because(client: &Client, why: &str) {
+    until(client, "the sign-in page with the reason", || async {
+        visible(client, "[data-ld=login]").await
+            && text_of(client, "[data-ld=signed-out-reason]")
+                .await
+                .contains(why)
+    })
+    .await;
 }
 
 /// Sets the value of the `index`th input matching `css` as a picker would (time and date
@@ -548,6 +611,132 @@ async fn a_superadmin_watches_every_sites_figures_change_without_a_reload() {
         "{}",
         text_of(&root, "[data-ld=sites-total]").await
     );
+}
+
+/// A superadmin creates a site from the sites page, copies its key and snippet and makes
+/// its first admin, who signs in; suspending the site sends that admin's open dashboard to
+/// the sign-in page with the reason and refuses them; unsuspended, they are back.
+#[tokio::test]
+async fn a_superadmin_creates_a_site_and_its_admin_and_suspending_it_signs_the_admin_out() {
+    let app = TestApp::spawn().await;
+    create_agent(
+        &app.db,
+        NewAgent {
+            site: None,
+            email: "root@example.com",
+            name: "Root",
+            role: Role::Superadmin,
+            password: PASSWORD,
+        },
+    )
+    .await
+    .unwrap();
+    let base = app.node.origin();
+    let driver = Driver::start();
+    let (root, _root_profile) = driver.browser().await;
+    sign_in(&root, &base, "root@example.com", PASSWORD).await;
+    open_settings(&root, &base, "sites").await;
+
+    type_into(&root, "[data-ld=site-new] input[name=name]", "Çay Bahçesi").await;
+    type_into(
+        &root,
+        "[data-ld=site-new] textarea[name=origins]",
+        "https://cay.example.com",
+    )
+    .await;
+    click(&root, "[data-ld=site-create]").await;
+    until(&root, "the new site's key and snippet", || async {
+        visible(&root, "[data-ld=site-created] [data-ld=site-key]").await
+    })
+    .await;
+    let key = text_of(&root, "[data-ld=site-key]").await;
+    let (id, origins): (uuid::Uuid, Vec<String>) =
+        sqlx::query_as("SELECT id, allowed_origins FROM sites WHERE site_key = $1")
+            .bind(&key)
+            .fetch_one(&app.db)
+            .await
+            .unwrap();
+    assert_eq!(origins, ["https://cay.example.com"]);
+    let snippet = text_of(&root, "[data-ld=site-snippet]").await;
+    assert!(
+        snippet.contains(&key) && snippet.contains(&base),
+        "{snippet}"
+    );
+    let row = "[data-ld=site-row][data-name='Çay Bahçesi']";
+    assert!(visible(&root, row).await, "the new site is listed at once");
+
+    // Its first admin: a short password is refused before anything is sent.
+    let form = "[data-ld=site-admin-new]";
+    type_into(
+        &root,
+        &format!("{form} input[name=email]"),
+        "mehmet@cay.example.com",
+    )
+    .await;
+    type_into(&root, &format!("{form} input[name=name]"), "Mehmet").await;
+    type_into(&root, &format!("{form} input[name=password]"), "short").await;
+    click(&root, "[data-ld=site-admin-create]").await;
+    until(&root, "the short password refused", || async {
+        text_of(
+            &root,
+            &format!("{form} [data-ld=save-status][data-state=failed]"),
+        )
+        .await
+        .contains("at least")
+    })
+    .await;
+    let accounts: i64 = sqlx::query_scalar("SELECT count(*) FROM agents WHERE site_id = $1")
+        .bind(id)
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(accounts, 0);
+    type_into(&root, &format!("{form} input[name=password]"), PASSWORD).await;
+    click(&root, "[data-ld=site-admin-create]").await;
+    until(&root, "the admin created", || async {
+        text_of(
+            &root,
+            &format!("{form} [data-ld=save-status][data-state=saved]"),
+        )
+        .await
+        .contains("mehmet@cay.example.com")
+    })
+    .await;
+
+    let (mehmet, _mehmet_profile) = driver.browser().await;
+    sign_in(&mehmet, &base, "mehmet@cay.example.com", PASSWORD).await;
+    until(&mehmet, "the admin's settings in the rail", || async {
+        visible(&mehmet, "[data-ld=nav][data-page=settings]").await
+    })
+    .await;
+
+    // Suspended: Mehmet's open dashboard ends with the reason, and signing in is refused.
+    click(&root, &format!("{row} [data-ld=site-suspend]")).await;
+    until(&root, "the site shown suspended", || async {
+        visible(
+            &root,
+            &format!("{row}[data-suspended=true] [data-ld=site-unsuspend]"),
+        )
+        .await
+    })
+    .await;
+    signed_out_because(&mehmet, "suspended").await;
+    sign_in_dashboard_as(&mehmet, &base, "mehmet@cay.example.com", PASSWORD).await;
+    until(&mehmet, "the sign-in refused", || async {
+        visible(&mehmet, "[data-ld=login-error]").await
+    })
+    .await;
+    assert!(!visible(&mehmet, "[data-ld=page]").await);
+
+    click(&root, &format!("{row} [data-ld=site-unsuspend]")).await;
+    until(&root, "the site shown active", || async {
+        visible(&root, &format!("{row}[data-suspended=false]")).await
+    })
+    .await;
+    sign_in(&mehmet, &base, "mehmet@cay.example.com", PASSWORD).await;
+
+    root.close().await.ok();
+    mehmet.close().await.ok();
 }
 
 /// The value of the input `css`.

@@ -417,6 +417,65 @@ async fn an_agent_attaches_an_image_the_visitors_widget_shows_it_and_a_fake_one_
     agent.close().await.ok();
 }
 
+/// The queue lists waiting visitors in the order they are served, each with its priority
+/// and what raised it: a VIP who came last is first, and taking the next chat takes them.
+#[tokio::test]
+async fn the_queue_shows_each_visitors_priority_and_a_vip_is_taken_first() {
+    let app = TestApp::spawn().await;
+    settings::save(&app.db, app.site.id, manual_assignment())
+        .await
+        .unwrap();
+    let (_early_socket, early) = waiting_visitor(&app.node, &app.site, "first in line").await;
+    let vip = visitor_session(&app.node, &app.site).await;
+    sqlx::query("UPDATE visitors SET vip = true WHERE id = $1")
+        .bind(vip.visitor_id.0)
+        .execute(&app.db)
+        .await
+        .unwrap();
+    let mut vip_socket = visitor(&app.node, &vip.visitor_token).await;
+    let vip_chat = visitor_says(&mut vip_socket, "I ordered twice this week").await;
+    let driver = Driver::start();
+    let (agent, _profile) = driver.browser().await;
+    sign_in_dashboard(&agent, &app.node.origin(), &app.site.agent_email).await;
+    click(&agent, "[data-ld=inbox-tab][data-view=queue]").await;
+    let (vip_id, early_id) = (vip_chat.to_string(), early.to_string());
+    until(&agent, "the VIP listed first", || async {
+        listed(&agent).await == [vip_id.clone(), early_id.clone()]
+    })
+    .await;
+    let badge = |id: &str| format!("[data-ld=conversation][data-id='{id}'] [data-ld=priority]");
+    assert_eq!(text_of(&agent, &badge(&vip_id)).await, "P5");
+    assert_eq!(text_of(&agent, &badge(&early_id)).await, "P1");
+    let why = agent
+        .find(Locator::Css(&badge(&vip_id)))
+        .await
+        .unwrap()
+        .attr("title")
+        .await
+        .unwrap()
+        .unwrap_or_default();
+    assert!(why.contains("5 of 10") && why.contains("VIP"), "{why}");
+
+    press(&agent, true, 't').await;
+    let db = app.db.clone();
+    until(&agent, "the VIP's chat taken", || async {
+        sqlx::query_scalar::<_, Option<uuid::Uuid>>(
+            "SELECT assigned_agent_id FROM conversations WHERE id = $1",
+        )
+        .bind(vip_chat.0)
+        .fetch_one(&db)
+        .await
+        .unwrap()
+        .is_some()
+    })
+    .await;
+    until(&agent, "only the early visitor left waiting", || async {
+        listed(&agent).await == [early_id.clone()]
+    })
+    .await;
+    agent.close().await.ok();
+}
+
 #[tokio::test]
 async fn keyboard_shortcuts_search_move_between_conversations_switch_tabs_and_take_chats() {
     let app = TestApp::spawn().await;

@@ -1,6 +1,6 @@
 //! The agent's desk in headless Chromium: taking a chat from the queue, answering, tags,
-//! notes, edits, delivery ticks, the visitor panel, search, the agent's own state, closing,
-//! and the live visitors and offline messages pages. Visitors are WebSocket clients here
+//! notes, edits and deletions, delivery ticks, the visitor panel, search, the agent's own
+//! state, closing, and the live visitors and offline messages pages. Visitors are WebSocket clients here
 //! (the widget has its own browser tests); the agent is a real browser on the dashboard.
 
 #![allow(clippy::unwrap_used)]
@@ -12,7 +12,9 @@ use livedesk_protocol::frames::{ServerFrame, VisitorFrame};
 use livedesk_server::assignment::settings::{self, RoutingSettings};
 
 use support::TestApp;
-use support::browser::{Driver, click_when_shown as click, js, sign_in_dashboard, text_of, until};
+use support::browser::{
+    Driver, click_when_shown as click, js, sign_in_dashboard, text_of, until, visible,
+};
 use support::client::{http, ready_visitor as visitor, visitor_says, visitor_session};
 
 async fn type_into(client: &Client, css: &str, text: &str) {
@@ -202,16 +204,36 @@ async fn an_agent_takes_a_waiting_chat_answers_tags_notes_edits_and_closes_it() 
     })
     .await;
     click(&agent, "[data-ld=send]").await;
-    widget
+    let canned = widget
         .recv_until(|f| match f {
             ServerFrame::Message { message }
                 if message.body == "Kargonuz yolda, yarın elinizde." =>
             {
-                Some(())
+                Some(message)
             }
             _ => None,
         })
         .await;
+
+    // Deleting asks first; kept, nothing changes; deleted, the visitor's copy goes too.
+    let sent = format!("[data-ld=message][data-seq='{}']", canned.seq);
+    click(&agent, &format!("{sent} [data-ld=delete]")).await;
+    click(&agent, &format!("{sent} [data-ld=delete-cancel]")).await;
+    assert!(visible(&agent, &format!("{sent} [data-ld=delete]")).await);
+    click(&agent, &format!("{sent} [data-ld=delete]")).await;
+    click(&agent, &format!("{sent} [data-ld=delete-confirm]")).await;
+    let deleted = widget
+        .recv_until(|f| match f {
+            ServerFrame::MessageChanged { message } if message.id == canned.id => Some(message),
+            _ => None,
+        })
+        .await;
+    assert!(deleted.deleted && deleted.body.is_empty(), "{deleted:?}");
+    until(&agent, "the deleted message", || async {
+        visible(&agent, &format!("{sent} [data-ld=message-deleted]")).await
+            && !visible(&agent, &format!("{sent} [data-ld=delete]")).await
+    })
+    .await;
 
     // A tag and an internal note; the note never reaches the visitor.
     type_into(&agent, "[data-ld=tag-input]", "kargo\n").await;
@@ -253,10 +275,19 @@ async fn an_agent_takes_a_waiting_chat_answers_tags_notes_edits_and_closes_it() 
     .await;
     click(&agent, "[data-ld=inbox-tab][data-view=mine]").await;
 
-    // The agent goes on a break with a message.
+    // The agent goes on a half-hour break with a message; the header says until when.
+    const IN_HALF_AN_HOUR: &str = "const d = new Date(Date.now() + 30 * 60000); \
+        return 'until ' + String(d.getHours()).padStart(2, '0') + ':' \
+        + String(d.getMinutes()).padStart(2, '0')";
     click(&agent, "[data-ld=state]").await;
     click(&agent, "[data-ld=state-choice][value=break]").await;
     type_into(&agent, "[data-ld=state-message-input]", "Lunch").await;
+    type_into(&agent, "[data-ld=state-until]", "30").await;
+    let earliest = js(&agent, IN_HALF_AN_HOUR)
+        .await
+        .as_str()
+        .unwrap()
+        .to_owned();
     click(&agent, "[data-ld=state-save]").await;
     until(&agent, "the break shown", || async {
         js(
@@ -266,8 +297,16 @@ async fn an_agent_takes_a_waiting_chat_answers_tags_notes_edits_and_closes_it() 
         .await
             == "break"
             && text_of(&agent, "[data-ld=state-message]").await == "Lunch"
+            && visible(&agent, "[data-ld=state-until-label]").await
     })
     .await;
+    let latest = js(&agent, IN_HALF_AN_HOUR)
+        .await
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let shown = text_of(&agent, "[data-ld=state-until-label]").await;
+    assert!(shown == earliest || shown == latest, "{shown}");
 
     // Closing asks first; the visitor is told, and the chat moves to Closed.
     click(&agent, "[data-ld=close]").await;

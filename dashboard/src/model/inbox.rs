@@ -138,15 +138,26 @@ pub fn in_view(row: &InboxRow, view: InboxView, me: Option<AgentId>) -> bool {
     }
 }
 
-/// The rows of `view`: the queue longest waiting first, the others newest activity first.
-pub fn view_rows(rows: &[InboxRow], view: InboxView, me: Option<AgentId>) -> Vec<InboxRow> {
+/// The rows of `view`: the queue in the order it is served at `now` (highest priority
+/// first, then the earliest arrival), the others newest activity first.
+pub fn view_rows(
+    rows: &[InboxRow],
+    view: InboxView,
+    me: Option<AgentId>,
+    now: OffsetDateTime,
+) -> Vec<InboxRow> {
     let mut shown: Vec<InboxRow> = rows
         .iter()
         .filter(|r| in_view(r, view, me))
         .cloned()
         .collect();
     if view == InboxView::Queue {
-        shown.sort_by_key(|r| r.summary.queued_at.unwrap_or(r.summary.created_at));
+        shown.sort_by_key(|r| {
+            (
+                std::cmp::Reverse(r.summary.priority(now)),
+                r.summary.created_at,
+            )
+        });
     }
     shown
 }
@@ -214,7 +225,7 @@ fn sort(rows: &mut [InboxRow]) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::testing::{message, summary};
+    use crate::model::testing::{at, message, summary};
 
     #[test]
     fn a_visitor_message_moves_its_conversation_to_the_top_and_marks_it_unread() {
@@ -294,7 +305,7 @@ mod tests {
         let mut rows = Vec::new();
         merge_fetched(&mut rows, vec![a.clone(), b.clone(), c.clone()], None);
         let ids = |rows: &[InboxRow], view| {
-            view_rows(rows, view, Some(me))
+            view_rows(rows, view, Some(me), at(30))
                 .iter()
                 .map(|r| r.summary.id)
                 .collect::<Vec<_>>()
@@ -323,6 +334,31 @@ mod tests {
             !change(&mut rows, summary(7, 1).id, Change::Returned),
             "unlisted"
         );
+    }
+
+    #[test]
+    fn the_queue_is_listed_in_the_order_it_is_served() {
+        let early = summary(1, 0);
+        let mut vip = summary(2, 5);
+        vip.priority_factors.vip = true;
+        let mut returning = summary(3, 1);
+        returning.priority_factors.returning = true;
+        let mut rows = Vec::new();
+        merge_fetched(
+            &mut rows,
+            vec![early.clone(), vip.clone(), returning.clone()],
+            None,
+        );
+        let queue = |minute| {
+            view_rows(&rows, InboxView::Queue, None, at(minute))
+                .iter()
+                .map(|r| r.summary.id)
+                .collect::<Vec<_>>()
+        };
+        // At minute 5: the VIP is 5, the returning customer 1+2+2 = 5, the first one 1+2 = 3.
+        assert_eq!(queue(5), [returning.id, vip.id, early.id]);
+        // Aging is capped at 10, where arrival decides again.
+        assert_eq!(queue(60), [early.id, returning.id, vip.id]);
     }
 
     #[test]

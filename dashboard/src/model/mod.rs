@@ -20,7 +20,7 @@ pub(crate) mod testing {
         Uuid::from_u128(n)
     }
 
-    fn at(minute: i64) -> OffsetDateTime {
+    pub fn at(minute: i64) -> OffsetDateTime {
         OffsetDateTime::UNIX_EPOCH + time::Duration::minutes(minute)
     }
 
@@ -42,6 +42,7 @@ pub(crate) mod testing {
             visitor_delivered_seq: 0,
             visitor_read_seq: 0,
             snippet: None,
+            priority_factors: Default::default(),
         }
     }
 

@@ -204,6 +204,7 @@ fn MessageBubble(
     };
     let changeable = desk.may_change(&message, OffsetDateTime::now_utc());
     let (editing, set_editing) = signal(false);
+    let (confirming, set_confirming) = signal(false);
     let draft = RwSignal::new(message.body.clone());
     let edit_error = RwSignal::new(None::<String>);
     let message_id = message.id;
@@ -243,8 +244,15 @@ fn MessageBubble(
             {body}
             <div class="ld-msg__foot">
                 {(changeable && mine).then(|| view! {
-                    <button type="button" class="ld-link ld-msg__action" data-ld="edit" on:click=move |_| set_editing.set(true)>"Edit"</button>
-                    <button type="button" class="ld-link ld-msg__action" data-ld="delete" on:click=move |_| desk.delete(message_id)>"Delete"</button>
+                    <Show when=move || confirming.get() fallback=move || view! {
+                        <button type="button" class="ld-link ld-msg__action" data-ld="edit" on:click=move |_| set_editing.set(true)>"Edit"</button>
+                        <button type="button" class="ld-link ld-msg__action" data-ld="delete" on:click=move |_| set_confirming.set(true)>"Delete"</button>
+                    }>
+                        <span class="ld-msg__confirm">"Delete for everyone?"</span>
+                        <button type="button" class="ld-link ld-msg__action ld-link--danger" data-ld="delete-confirm"
+                            on:click=move |_| { set_confirming.set(false); desk.delete(message_id); }>"Delete"</button>
+                        <button type="button" class="ld-link ld-msg__action" data-ld="delete-cancel" on:click=move |_| set_confirming.set(false)>"Keep"</button>
+                    </Show>
                 })}
                 {move || delivery().map(|(state, text)| view! { <span class="ld-ticks" data-ld="delivery" data-state=state>{text}</span> })}
             </div>

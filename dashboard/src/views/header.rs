@@ -151,6 +151,7 @@ fn StateSelector() -> impl IntoView {
                     {move || mine().map(|p| format!("{} / {}", p.active_chats, p.max_chats)).unwrap_or_default()}
                 </span>
                 {move || mine().and_then(|p| p.choice.message).map(|m| view! { <span class="ld-state__message" data-ld="state-message">{m}</span> })}
+                {move || mine().and_then(|p| p.choice.until).map(|u| view! { <span class="ld-state__message" data-ld="state-until-label">{format!("until {}", format::clock(u))}</span> })}
             </button>
             <Show when=move || editing.get()>
                 <form class="ld-popover" data-ld="state-form" on:submit=save>

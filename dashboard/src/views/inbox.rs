@@ -1,6 +1,9 @@
 use leptos::prelude::*;
 use livedesk_protocol::api::Role;
-use livedesk_protocol::chat::{Author, ConversationStatus, InboxView, Message};
+use livedesk_protocol::chat::{
+    Author, ConversationStatus, ConversationSummary, InboxView, Message,
+};
+use livedesk_protocol::routing::PriorityFactors;
 use time::OffsetDateTime;
 
 use super::format;
@@ -27,9 +30,9 @@ pub fn InboxPane() -> impl IntoView {
     let searching = move || desk.search_results.with(Option::is_some);
     let shown = move || match desk.search_results.get() {
         Some(found) => found,
-        None => desk
-            .inbox
-            .with(|rows| inbox::view_rows(rows, desk.inbox_view.get(), me())),
+        None => desk.inbox.with(|rows| {
+            inbox::view_rows(rows, desk.inbox_view.get(), me(), OffsetDateTime::now_utc())
+        }),
     };
 
     let body = move || {
@@ -204,6 +207,7 @@ fn ConversationItem(row: InboxRow) -> impl IntoView {
                 </span>
                 {waiting.then(|| view! {
                     <span class="ld-item__wait" data-ld="waiting">
+                        <QueuePriority summary=row.summary.clone()/>
                         "Waiting " <Elapsed since=waiting_since/>
                         {move || page().map(|p| view! { <span class="ld-item__page">" · " {p}</span> })}
                     </span>
@@ -233,6 +237,37 @@ fn preview(message: &Message) -> String {
 /// How long ago `since` was, kept current every 15 s.
 #[component]
 pub fn Elapsed(since: OffsetDateTime) -> impl IntoView {
+    let now = ticking_now();
+    view! { <span data-ld="elapsed">{move || format::duration(now.get() - since)}</span> }
+}
+
+/// A waiting visitor's queue priority, which grows as they wait, and what raised it.
+#[component]
+fn QueuePriority(summary: ConversationSummary) -> impl IntoView {
+    let now = ticking_now();
+    let factors = summary.priority_factors;
+    let reasons = [
+        (factors.vip, "VIP"),
+        (factors.returning, "returning visitor"),
+        (factors.urgent_department, "urgent department"),
+    ]
+    .into_iter()
+    .filter_map(|(on, reason)| on.then_some(reason))
+    .chain(["+1 for every 2 minutes waited"])
+    .collect::<Vec<_>>()
+    .join(", ");
+    let since = summary.created_at;
+    let priority = move || factors.at(since, now.get());
+    view! {
+        <span class="ld-item__priority" data-ld="priority" data-priority=move || priority().to_string()
+            title=move || format!("Queue priority {} of {}: {reasons}", priority(), PriorityFactors::MAX)>
+            {move || format!("P{}", priority())}
+        </span>
+    }
+}
+
+/// The current time, renewed every 15 seconds while the calling component lives.
+fn ticking_now() -> RwSignal<OffsetDateTime> {
     let now = RwSignal::new(OffsetDateTime::now_utc());
     let tick = set_interval_with_handle(
         move || now.set(OffsetDateTime::now_utc()),
@@ -243,5 +278,5 @@ pub fn Elapsed(since: OffsetDateTime) -> impl IntoView {
             tick.clear();
         }
     });
-    view! { <span data-ld="elapsed">{move || format::duration(now.get() - since)}</span> }
+    now
 }

@@ -48,6 +48,11 @@ pub fn LoginPage() -> impl IntoView {
                     <span>"Livedesk"</span>
                 </div>
                 <h1>"Sign in to your inbox"</h1>
+                {move || desk.signed_out_reason.get().map(|reason| view! {
+                    <p class="ld-alert ld-alert--info" data-ld="signed-out-reason" role="status">
+                        {format!("You were signed out: {}.", reason.trim_end_matches('.'))}
+                    </p>
+                })}
                 <label class="ld-field">
                     <span>"E-mail"</span>
                     <input node_ref=email name="email" type="email" autocomplete="username" required autofocus/>

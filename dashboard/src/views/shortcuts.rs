@@ -7,6 +7,7 @@
 
 use leptos::prelude::*;
 use livedesk_protocol::chat::InboxView;
+use time::OffsetDateTime;
 use wasm_bindgen::JsCast;
 
 use crate::desk::Desk;
@@ -70,7 +71,12 @@ fn step(desk: Desk, by: isize) -> bool {
     let rows = match desk.search_results.get_untracked() {
         Some(found) => found,
         None => desk.inbox.with_untracked(|rows| {
-            inbox::view_rows(rows, desk.inbox_view.get_untracked(), me(desk))
+            inbox::view_rows(
+                rows,
+                desk.inbox_view.get_untracked(),
+                me(desk),
+                OffsetDateTime::now_utc(),
+            )
         }),
     };
     if rows.is_empty() {
@@ -88,7 +94,7 @@ fn step(desk: Desk, by: isize) -> bool {
 
 fn take_next(desk: Desk) -> bool {
     let next = desk.inbox.with_untracked(|rows| {
-        inbox::view_rows(rows, InboxView::Queue, me(desk))
+        inbox::view_rows(rows, InboxView::Queue, me(desk), OffsetDateTime::now_utc())
             .first()
             .map(|r| r.summary.id)
     });

@@ -2,6 +2,7 @@
 
 use fred::interfaces::KeysInterface;
 use livedesk_protocol::ids::{AgentId, ConversationId, DepartmentId, SiteId, VisitorId};
+use livedesk_protocol::routing::PriorityFactors;
 use sqlx::PgPool;
 
 use crate::error::{AppError, AppResult};
@@ -112,9 +113,11 @@ pub async fn waiting(
             Waiting {
                 entry: QueueEntry {
                     conversation: ConversationId(r.id),
-                    vip: r.vip,
-                    returning: r.returning,
-                    urgent_department: r.urgent,
+                    factors: PriorityFactors {
+                        vip: r.vip,
+                        returning: r.returning,
+                        urgent_department: r.urgent,
+                    },
                     enqueued_at: r.created_at,
                 },
                 department,

@@ -15,6 +15,9 @@ use livedesk_protocol::ids::{AgentId, SiteId};
 use crate::error::AppError;
 use crate::state::AppState;
 
+/// Why a once valid token, login or socket of an agent stops working.
+pub const ACCESS_REVOKED: &str = "this account is deactivated or its site is suspended";
+
 /// `agent_role` in PostgreSQL.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, sqlx::Type)]
 #[sqlx(type_name = "agent_role", rename_all = "lowercase")]
@@ -68,12 +71,7 @@ impl CurrentAgent {
         )
         .fetch_optional(&state.db)
         .await?
-        .ok_or_else(|| {
-            AppError::new(
-                ErrorCode::Unauthorized,
-                "this account is deactivated or its site is suspended",
-            )
-        })?;
+        .ok_or_else(|| AppError::new(ErrorCode::Unauthorized, ACCESS_REVOKED))?;
         Ok(Self {
             id: claims.sub,
             site_id: row.site_id.map(SiteId),

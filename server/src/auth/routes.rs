@@ -97,15 +97,14 @@ async fn refresh(
     ApiJson(req): ApiJson<RefreshRequest>,
 ) -> AppResult<Json<TokenPair>> {
     let hash = tokens::hash_secret(&req.refresh_token);
-    let row = sqlx::query_as!(
-        AgentRow,
+    let row = sqlx::query!(
         r#"WITH used AS (
                UPDATE refresh_tokens SET revoked_at = now()
                WHERE token_hash = $1 AND revoked_at IS NULL AND expires_at > now()
                RETURNING agent_id)
-           SELECT a.id, a.site_id, a.email, a.name, a.role AS "role: DbRole", a.password_hash
-           FROM used JOIN agents a ON a.id = used.agent_id LEFT JOIN sites s ON s.id = a.site_id
-           WHERE a.active AND NOT coalesce(s.suspended, false)"#,
+           SELECT a.id, a.site_id, a.email, a.name, a.role AS "role: DbRole", a.password_hash,
+                  a.active AND NOT coalesce(s.suspended, false) AS "allowed!"
+           FROM used JOIN agents a ON a.id = used.agent_id LEFT JOIN sites s ON s.id = a.site_id"#,
         hash
     )
     .fetch_optional(&state.db)
@@ -116,6 +115,21 @@ async fn refresh(
             "the refresh token is invalid, used or expired",
         )
     })?;
+    // The token is spent either way; the dashboard shows this reason on its sign-in page.
+    if !row.allowed {
+        return Err(AppError::new(
+            ErrorCode::Unauthorized,
+            super::ACCESS_REVOKED,
+        ));
+    }
+    let row = AgentRow {
+        id: row.id,
+        site_id: row.site_id,
+        email: row.email,
+        name: row.name,
+        role: row.role,
+        password_hash: row.password_hash,
+    };
     Ok(Json(issue_pair(&state, &row).await?))
 }
 

@@ -5,6 +5,7 @@ use livedesk_protocol::ErrorCode;
 use livedesk_protocol::api::Role;
 use livedesk_protocol::chat::{ConversationSummary, InboxView, MAX_SEARCH_CHARS};
 use livedesk_protocol::ids::{AgentId, ConversationId, DepartmentId, SiteId, VisitorId};
+use livedesk_protocol::routing::PriorityFactors;
 use sqlx::PgPool;
 
 use super::store::{AuthorKind, DbStatus, MessageRow};
@@ -97,6 +98,10 @@ pub async fn list(
                   c.assigned_agent_id, c.department_id, c.queued_at, c.closed_at,
                   c.visitor_delivered_seq, c.visitor_read_seq,
                   ARRAY(SELECT t.tag FROM conversation_tags t WHERE t.conversation_id = c.id ORDER BY t.tag) AS "tags!",
+                  v.vip,
+                  EXISTS (SELECT 1 FROM conversations e
+                          WHERE e.site_id = c.site_id AND e.visitor_id = c.visitor_id AND e.id <> c.id) AS "returning!",
+                  COALESCE(d.urgent, false) AS "urgent!",
                   hit.snippet AS "snippet?",
                   m.id AS "m_id?", m.seq AS "m_seq?", m.client_id AS "m_client_id?",
                   m.author_kind AS "m_author_kind?: AuthorKind", m.author_agent_id AS "m_author_agent_id?",
@@ -105,6 +110,7 @@ pub async fn list(
            FROM conversations c
            CROSS JOIN q
            JOIN visitors v ON v.id = c.visitor_id
+           LEFT JOIN departments d ON d.id = c.department_id
            LEFT JOIN messages m ON m.conversation_id = c.id AND m.seq = c.last_seq
            LEFT JOIN LATERAL (
                SELECT ts_headline('simple', h.body, q.q, 'MaxFragments=1, MaxWords=14, MinWords=5, StartSel="", StopSel=""') AS snippet
@@ -175,6 +181,11 @@ pub async fn list(
                 visitor_delivered_seq: r.visitor_delivered_seq,
                 visitor_read_seq: r.visitor_read_seq,
                 snippet: r.snippet,
+                priority_factors: PriorityFactors {
+                    vip: r.vip,
+                    returning: r.returning,
+                    urgent_department: r.urgent,
+                },
             }
         })
         .collect())

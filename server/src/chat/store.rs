@@ -13,7 +13,7 @@ use livedesk_protocol::chat::{
 };
 use livedesk_protocol::frames::ConversationRef;
 use livedesk_protocol::ids::{AgentId, ClientId, ConversationId, MessageId, SiteId, VisitorId};
-use livedesk_protocol::routing::ChatRequest;
+use livedesk_protocol::routing::{ChatRequest, PriorityFactors};
 use sqlx::{PgConnection, PgExecutor, PgPool};
 use time::OffsetDateTime;
 use uuid::Uuid;
@@ -349,7 +349,10 @@ async fn lock_or_open_visitor_conversation(
         r#"INSERT INTO conversations (id, site_id, visitor_id, department_id, language, required_skills)
            VALUES ($1, $2, $3, $4, $5, $6)
            ON CONFLICT (visitor_id) WHERE status = 'open' DO NOTHING
-           RETURNING created_at, (SELECT name FROM visitors WHERE id = $3) AS visitor_name"#,
+           RETURNING created_at, (SELECT name FROM visitors WHERE id = $3) AS visitor_name,
+                     (SELECT vip FROM visitors WHERE id = $3) AS "vip!",
+                     EXISTS (SELECT 1 FROM conversations WHERE site_id = $2 AND visitor_id = $3) AS "returning!",
+                     COALESCE((SELECT urgent FROM departments WHERE id = $4), false) AS "urgent!""#,
         id.0,
         site.0,
         visitor.0,
@@ -385,6 +388,13 @@ async fn lock_or_open_visitor_conversation(
                 visitor_delivered_seq: 0,
                 visitor_read_seq: 0,
                 snippet: None,
+                // The statement's snapshot predates this row: any conversation it sees is
+                // an earlier one.
+                priority_factors: PriorityFactors {
+                    vip: row.vip,
+                    returning: row.returning,
+                    urgent_department: row.urgent,
+                },
             };
             Ok((
                 Locked {

@@ -161,7 +161,7 @@ async fn serve<P: Peer>(
                         }
                         HubEvent::CallSignal { to, .. } if !peer.is_party(*to) => Ok(()),
                         HubEvent::AccessRevoked { agent_id } if peer.loses_access(*agent_id) => {
-                            let error = AppError::new(ErrorCode::Unauthorized, "this account was deactivated or its site suspended");
+                            let error = AppError::new(ErrorCode::Unauthorized, crate::auth::ACCESS_REVOKED);
                             refused(link, error).await;
                             return;
                         }

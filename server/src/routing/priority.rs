@@ -1,10 +1,12 @@
 //! The priority of a visitor waiting in the queue, and the sorted-set score that orders it.
 //!
-//! Seed rule: base 1; VIP +4; returning customer +2; urgent department (the seed's example
-//! is Sales) +1; +1 for every full 2 minutes waited; never above 10. Higher priority is
-//! served first, and among equal priorities the visitor who arrived first.
+//! The seed's rule is [`PriorityFactors::at`] (base 1; VIP +4; returning customer +2;
+//! urgent department, the seed's example being Sales, +1; +1 for every full 2 minutes
+//! waited; never above 10), shared with the dashboard. Higher priority is served first,
+//! and among equal priorities the visitor who arrived first.
 
 use livedesk_protocol::ids::ConversationId;
+use livedesk_protocol::routing::PriorityFactors;
 use time::OffsetDateTime;
 
 /// How urgently a waiting visitor should be served, `1..=10`.
@@ -13,55 +15,32 @@ pub struct Priority(u8);
 
 impl Priority {
     /// Every visitor starts here.
-    pub const BASE: Priority = Priority(1);
+    pub const BASE: Priority = Priority(PriorityFactors::BASE);
     /// The cap: past it, waiting longer no longer moves a visitor up.
-    pub const MAX: Priority = Priority(10);
+    pub const MAX: Priority = Priority(PriorityFactors::MAX);
 
     pub fn get(self) -> u8 {
         self.0
     }
 }
 
-/// Bonus for a VIP visitor.
-const VIP_BONUS: u64 = 4;
-/// Bonus for a customer who bought before (the seed's "purchase history").
-const RETURNING_BONUS: u64 = 2;
-/// Bonus for a department the site marks urgent (the seed's example is Sales).
-const URGENT_DEPARTMENT_BONUS: u64 = 1;
-/// Priority grows by one for each full period of waiting.
-const AGING_PERIOD_SECONDS: i64 = 120;
-
 /// A conversation waiting for an agent, with what its priority depends on.
 ///
-/// The flags are copied when the visitor joins the queue: the caller knows the visitor (VIP,
-/// returning) and the department they picked. A department is a per-site row whose name is
+/// The factors are copied when the visitor joins the queue: the caller knows the visitor
+/// (VIP, returning) and the department they picked. A department is a per-site row whose name is
 /// free text ("Satış", "Sales", "Ventas"), so "is this Sales?" is not a name match: the
 /// department row carries an admin-set *urgent* flag instead, and the seed's "+1 for Sales"
 /// becomes "+1 for an urgent department", with Sales as the usual one to mark.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct QueueEntry {
     pub conversation: ConversationId,
-    pub vip: bool,
-    /// Bought before (CRM purchase history); decided by the caller.
-    pub returning: bool,
-    /// The chosen department is marked urgent by the site's admins.
-    pub urgent_department: bool,
+    pub factors: PriorityFactors,
     pub enqueued_at: OffsetDateTime,
 }
 
 /// The priority of `entry` at `now`. It ages: the same entry is worth more later.
-///
-/// A `now` before `enqueued_at` (clocks of two nodes a little apart) counts as no wait.
 pub fn priority(entry: &QueueEntry, now: OffsetDateTime) -> Priority {
-    let waited_seconds = (now - entry.enqueued_at).whole_seconds().max(0);
-    let aging = (waited_seconds / AGING_PERIOD_SECONDS) as u64;
-    let bonus = u64::from(entry.vip) * VIP_BONUS
-        + u64::from(entry.returning) * RETURNING_BONUS
-        + u64::from(entry.urgent_department) * URGENT_DEPARTMENT_BONUS;
-    let total = u64::from(Priority::BASE.0)
-        .saturating_add(bonus)
-        .saturating_add(aging);
-    Priority(total.min(u64::from(Priority::MAX.0)) as u8)
+    Priority(entry.factors.at(entry.enqueued_at, now))
 }
 
 /// Arrival times occupy the low band of a score, in milliseconds since the Unix epoch.
@@ -99,9 +78,11 @@ mod tests {
     fn entry(vip: bool, returning: bool, urgent: bool, waited: Duration) -> QueueEntry {
         QueueEntry {
             conversation: ConversationId::new_random(),
-            vip,
-            returning,
-            urgent_department: urgent,
+            factors: PriorityFactors {
+                vip,
+                returning,
+                urgent_department: urgent,
+            },
             enqueued_at: NOW - waited,
         }
     }

@@ -499,6 +499,20 @@ async fn superadmins_create_suspend_and_staff_sites_and_admins_may_not() {
     )
     .await;
     assert_eq!(status, 401);
+    // The admin's session cannot be renewed, and the refusal says why (the dashboard shows
+    // it on its sign-in page).
+    let refreshed = http()
+        .post(app.node.url("/api/v1/auth/refresh"))
+        .json(&json!({"refresh_token": admin.refresh_token}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refreshed.status(), 401);
+    let refusal: serde_json::Value = refreshed.json().await.unwrap();
+    assert_eq!(
+        refusal["message"],
+        "this account is deactivated or its site is suspended"
+    );
     let (status, _) = call(
         &app.node,
         &root.access_token,

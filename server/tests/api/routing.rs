@@ -4,18 +4,18 @@
 use std::time::Duration;
 
 use livedesk_protocol::ErrorCode;
-use livedesk_protocol::chat::Message;
+use livedesk_protocol::chat::{ConversationSummary, Message};
 use livedesk_protocol::frames::{ServerFrame, VisitorFrame};
 use livedesk_protocol::ids::{AgentId, ClientId, ConversationId, DepartmentId};
 use livedesk_protocol::presence::AgentStateKind;
-use livedesk_protocol::routing::ChatRequest;
+use livedesk_protocol::routing::{ChatRequest, PriorityFactors};
 use livedesk_server::assignment::settings::{self, RoutingSettings};
 use livedesk_server::routing::Strategy;
 use sqlx::PgPool;
 
 use crate::assignment::assigned_to;
 use crate::messaging::{agent, send_as_visitor, visitor};
-use crate::support::client::{Socket, login, visitor_session};
+use crate::support::client::{Socket, http, login, visitor_session};
 use crate::support::{TestApp, create_site, department, join_department};
 
 async fn set_max_chats(db: &PgPool, agent: AgentId, max_chats: i32) {
@@ -192,6 +192,120 @@ async fn a_vip_visitor_goes_ahead_of_those_who_came_earlier() {
         2,
         "the earlier visitor moves back one place"
     );
+}
+
+/// The summary the agents' sockets receive when conversation `id` opens.
+async fn opened(desk: &mut Socket, id: ConversationId) -> ConversationSummary {
+    desk.recv_until(|f| match f {
+        ServerFrame::ConversationOpened { conversation } if conversation.id == id => {
+            Some(conversation)
+        }
+        _ => None,
+    })
+    .await
+}
+
+/// The agents see what raises each waiting visitor's priority, live and when listing, so
+/// the dashboard shows the priority the queue serves by.
+#[tokio::test]
+async fn the_inbox_says_what_raises_each_waiting_visitors_priority() {
+    let app = TestApp::spawn().await;
+    settings::save(
+        &app.db,
+        app.site.id,
+        RoutingSettings {
+            auto_assign: false,
+            ..RoutingSettings::default()
+        },
+    )
+    .await
+    .unwrap();
+    let sales = department(&app.db, app.site.id, "Sales").await;
+    sqlx::query("UPDATE departments SET urgent = true WHERE id = $1")
+        .bind(sales.0)
+        .execute(&app.db)
+        .await
+        .unwrap();
+    let ali = login(&app.node, &app.site.agent_email).await;
+    let mut desk = agent(&app.node, &ali.access_token).await;
+
+    let vip = visitor_session(&app.node, &app.site).await;
+    sqlx::query("UPDATE visitors SET vip = true WHERE id = $1")
+        .bind(vip.visitor_id.0)
+        .execute(&app.db)
+        .await
+        .unwrap();
+    let mut vip_widget = visitor(&app.node, &vip.visitor_token).await;
+    let vip_chat = send_as_visitor(&mut vip_widget, "I am a VIP")
+        .await
+        .conversation_id;
+    let live = opened(&mut desk, vip_chat).await;
+    let only_vip = PriorityFactors {
+        vip: true,
+        ..PriorityFactors::default()
+    };
+    assert_eq!(live.priority_factors, only_vip);
+    assert_eq!(live.priority(live.created_at), 5, "base 1, VIP +4");
+
+    // A visitor back for a second chat, this time to the urgent department.
+    let shopper = visitor_session(&app.node, &app.site).await;
+    let mut shopper_widget = visitor(&app.node, &shopper.visitor_token).await;
+    let first = send_as_visitor(&mut shopper_widget, "just looking")
+        .await
+        .conversation_id;
+    assert_eq!(
+        opened(&mut desk, first).await.priority_factors,
+        PriorityFactors::default()
+    );
+    let cid = ClientId::new_random();
+    shopper_widget.send_json(&VisitorFrame::Close { cid }).await;
+    shopper_widget
+        .recv_until(|f| matches!(f, ServerFrame::ConversationClosed { .. }).then_some(()))
+        .await;
+    let again = start_chat(
+        &mut shopper_widget,
+        "a price, please",
+        for_department(sales),
+    )
+    .await
+    .unwrap()
+    .conversation_id;
+    let both = PriorityFactors {
+        returning: true,
+        urgent_department: true,
+        vip: false,
+    };
+    let live = opened(&mut desk, again).await;
+    assert_eq!(live.priority_factors, both);
+    assert_eq!(
+        live.priority(live.created_at),
+        4,
+        "base 1, returning +2, urgent +1"
+    );
+    assert_eq!(
+        live.priority(live.created_at + time::Duration::minutes(5)),
+        6,
+        "+1 for each full 2 minutes waited"
+    );
+
+    let queue: Vec<ConversationSummary> = http()
+        .get(app.node.url("/api/v1/conversations?view=queue"))
+        .bearer_auth(&ali.access_token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let listed = |id| {
+        queue
+            .iter()
+            .find(|c| c.id == id)
+            .map(|c| c.priority_factors)
+    };
+    assert_eq!(listed(vip_chat), Some(only_vip));
+    assert_eq!(listed(again), Some(both));
+    assert_eq!(listed(first), None, "a closed chat is not waiting");
 }
 
 #[tokio::test]
