@@ -12,16 +12,14 @@
 mod support;
 
 use fantoccini::{Client, Locator};
-use livedesk_protocol::api::Role;
 use livedesk_protocol::frames::{ServerFrame, VisitorFrame};
 use livedesk_protocol::ids::ClientId;
 use livedesk_protocol::routing::{RoutingConfig, Strategy};
-use livedesk_server::admin::{NewAgent, create_agent};
 use serde_json::json;
 
 use support::browser::{Driver, js, sign_in_dashboard_as, text_of, until, visible};
 use support::client::{Socket, http, login, visitor_session};
-use support::{PASSWORD, TestApp, create_site};
+use support::{PASSWORD, TestApp, create_site, create_superadmin};
 
 async fn sign_in(client: &Client, base: &str, email: &str, password: &str) {
     sign_in_dashboard_as(client, base, email, password).await;
@@ -545,18 +543,7 @@ async fn an_admin_of_another_site_sees_only_their_own_agents() {
 #[tokio::test]
 async fn a_superadmin_watches_every_sites_figures_change_without_a_reload() {
     let app = TestApp::spawn().await;
-    create_agent(
-        &app.db,
-        NewAgent {
-            site: None,
-            email: "root@example.com",
-            name: "Root",
-            role: Role::Superadmin,
-            password: PASSWORD,
-        },
-    )
-    .await
-    .unwrap();
+    create_superadmin(&app.db, "root@example.com").await;
     create_site(&app.db, "Kahve Evi", "https://kahve.example.com").await;
     let base = app.node.origin();
     let driver = Driver::start();
@@ -619,18 +606,7 @@ async fn a_superadmin_watches_every_sites_figures_change_without_a_reload() {
 #[tokio::test]
 async fn a_superadmin_creates_a_site_and_its_admin_and_suspending_it_signs_the_admin_out() {
     let app = TestApp::spawn().await;
-    create_agent(
-        &app.db,
-        NewAgent {
-            site: None,
-            email: "root@example.com",
-            name: "Root",
-            role: Role::Superadmin,
-            password: PASSWORD,
-        },
-    )
-    .await
-    .unwrap();
+    create_superadmin(&app.db, "root@example.com").await;
     let base = app.node.origin();
     let driver = Driver::start();
     let (root, _root_profile) = driver.browser().await;

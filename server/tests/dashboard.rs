@@ -14,7 +14,6 @@ use fantoccini::{Client, Locator};
 use livedesk_protocol::api::Role;
 use livedesk_protocol::ids::ConversationId;
 use livedesk_server::admin::{NewAgent, create_agent};
-use livedesk_server::assignment::settings::{self, RoutingSettings};
 use serde_json::json;
 
 use support::browser::{
@@ -24,8 +23,8 @@ use support::browser::{
 };
 use support::client::{Socket, login, ready_visitor as visitor, visitor_says, visitor_session};
 use support::{
-    NodeSettings, PASSWORD, PIXEL_PNG, SiteFixture, TestApp, TestNode, create_site, department,
-    join_department,
+    NodeSettings, PASSWORD, PIXEL_PNG, SiteFixture, TestApp, TestNode, assign_manually,
+    create_site, department, join_department, mark_vip,
 };
 
 /// A visitor of `site` who has said `body`, and their conversation.
@@ -146,13 +145,6 @@ async fn clickable(client: &Client, css: &str) -> String {
         .as_str()
         .unwrap_or_default()
         .to_owned()
-}
-
-fn manual_assignment() -> RoutingSettings {
-    RoutingSettings {
-        auto_assign: false,
-        ..RoutingSettings::default()
-    }
 }
 
 #[tokio::test]
@@ -322,9 +314,7 @@ async fn fits_and_works_at(driver: &Driver, app: &TestApp, width: u32, height: u
 #[tokio::test]
 async fn the_dashboard_fits_a_laptop_and_a_tablet_without_sideways_scrolling() {
     let app = TestApp::spawn().await;
-    settings::save(&app.db, app.site.id, manual_assignment())
-        .await
-        .unwrap();
+    assign_manually(&app.db, app.site.id).await;
     // Each size takes one of the waiting chats.
     let _visitors = [
         waiting_visitor(&app.node, &app.site, "Do you ship to Izmir?").await,
@@ -341,9 +331,7 @@ async fn an_agent_attaches_an_image_the_visitors_widget_shows_it_and_a_fake_one_
     let livedesk = app.node.origin();
     let (listener, host) = host_page_port().await;
     let site = create_site(&app.db, "Acme Shoes Web", &host).await;
-    settings::save(&app.db, site.id, manual_assignment())
-        .await
-        .unwrap();
+    assign_manually(&app.db, site.id).await;
     serve_host_page(listener, &livedesk, &site.key);
     let files = support::browser::tempdir::Dir::new();
     let real = files.path.join("size-chart.png");
@@ -422,16 +410,10 @@ async fn an_agent_attaches_an_image_the_visitors_widget_shows_it_and_a_fake_one_
 #[tokio::test]
 async fn the_queue_shows_each_visitors_priority_and_a_vip_is_taken_first() {
     let app = TestApp::spawn().await;
-    settings::save(&app.db, app.site.id, manual_assignment())
-        .await
-        .unwrap();
+    assign_manually(&app.db, app.site.id).await;
     let (_early_socket, early) = waiting_visitor(&app.node, &app.site, "first in line").await;
     let vip = visitor_session(&app.node, &app.site).await;
-    sqlx::query("UPDATE visitors SET vip = true WHERE id = $1")
-        .bind(vip.visitor_id.0)
-        .execute(&app.db)
-        .await
-        .unwrap();
+    mark_vip(&app.db, vip.visitor_id).await;
     let mut vip_socket = visitor(&app.node, &vip.visitor_token).await;
     let vip_chat = visitor_says(&mut vip_socket, "I ordered twice this week").await;
     let driver = Driver::start();
@@ -479,9 +461,7 @@ async fn the_queue_shows_each_visitors_priority_and_a_vip_is_taken_first() {
 #[tokio::test]
 async fn keyboard_shortcuts_search_move_between_conversations_switch_tabs_and_take_chats() {
     let app = TestApp::spawn().await;
-    settings::save(&app.db, app.site.id, manual_assignment())
-        .await
-        .unwrap();
+    assign_manually(&app.db, app.site.id).await;
     let (_first_socket, first) = waiting_visitor(&app.node, &app.site, "first in line").await;
     let (_second_socket, second) = waiting_visitor(&app.node, &app.site, "second in line").await;
     let driver = Driver::start();

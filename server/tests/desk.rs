@@ -9,13 +9,12 @@ mod support;
 
 use fantoccini::{Client, Locator};
 use livedesk_protocol::frames::{ServerFrame, VisitorFrame};
-use livedesk_server::assignment::settings::{self, RoutingSettings};
 
-use support::TestApp;
 use support::browser::{
     Driver, click_when_shown as click, js, sign_in_dashboard, text_of, until, visible,
 };
 use support::client::{http, ready_visitor as visitor, visitor_says, visitor_session};
+use support::{TestApp, assign_manually};
 
 async fn type_into(client: &Client, css: &str, text: &str) {
     client
@@ -38,16 +37,7 @@ async fn count(client: &Client, css: &str) -> usize {
 #[tokio::test]
 async fn an_agent_takes_a_waiting_chat_answers_tags_notes_edits_and_closes_it() {
     let app = TestApp::spawn().await;
-    settings::save(
-        &app.db,
-        app.site.id,
-        RoutingSettings {
-            auto_assign: false,
-            ..RoutingSettings::default()
-        },
-    )
-    .await
-    .unwrap();
+    assign_manually(&app.db, app.site.id).await;
     let admin = support::client::login(&app.node, &app.site.admin_email).await;
     let canned = http()
         .post(app.node.url("/api/v1/site/canned-responses"))

@@ -3,10 +3,8 @@
 
 use livedesk_protocol::ErrorCode;
 use livedesk_protocol::admin::{CannedResponse, SiteSettings, SiteSummary, SiteTag};
-use livedesk_protocol::api::Role;
 use livedesk_protocol::routing::Tag;
 use livedesk_protocol::status::SiteStatus;
-use livedesk_server::admin::{self, NewAgent};
 use reqwest::Method;
 use serde_json::json;
 
@@ -14,7 +12,7 @@ use crate::admin_agents::{call, code};
 use crate::assignment::assigned_to;
 use crate::messaging::{agent, send_as_visitor, visitor};
 use crate::support::client::{http, login, visitor_session};
-use crate::support::{PASSWORD, TestApp, create_site};
+use crate::support::{PASSWORD, TestApp, create_site, create_superadmin};
 use crate::widget_forms::post_as_visitor;
 
 #[tokio::test]
@@ -369,18 +367,7 @@ async fn widget_settings_and_origins_are_stored_checked_and_followed_by_the_fram
 #[tokio::test]
 async fn superadmins_create_suspend_and_staff_sites_and_admins_may_not() {
     let app = TestApp::spawn().await;
-    admin::create_agent(
-        &app.db,
-        NewAgent {
-            site: None,
-            email: "root@example.com",
-            name: "Root",
-            role: Role::Superadmin,
-            password: PASSWORD,
-        },
-    )
-    .await
-    .unwrap();
+    create_superadmin(&app.db, "root@example.com").await;
     let root = login(&app.node, "root@example.com").await;
     let admin = login(&app.node, &app.site.admin_email).await;
 
@@ -538,18 +525,7 @@ async fn superadmins_create_suspend_and_staff_sites_and_admins_may_not() {
 #[tokio::test]
 async fn the_cross_site_view_counts_each_sites_online_agents_waiting_chats_and_offline_messages() {
     let app = TestApp::spawn().await;
-    admin::create_agent(
-        &app.db,
-        NewAgent {
-            site: None,
-            email: "root@example.com",
-            name: "Root",
-            role: Role::Superadmin,
-            password: PASSWORD,
-        },
-    )
-    .await
-    .unwrap();
+    create_superadmin(&app.db, "root@example.com").await;
     let root = login(&app.node, "root@example.com").await;
 
     // Acme: nobody online, one visitor waiting, one offline message.

@@ -6,11 +6,10 @@ use livedesk_protocol::chat::ConversationSummary;
 use livedesk_protocol::chat::MAX_SEARCH_CHARS;
 use livedesk_protocol::frames::AgentFrame;
 use livedesk_protocol::ids::{ClientId, ConversationId, VisitorId};
-use livedesk_server::assignment::settings::{self, RoutingSettings};
 
 use crate::messaging::{agent, answer, send_as_agent, send_as_visitor, visitor};
 use crate::support::client::{http, login, visitor_session};
-use crate::support::{SiteFixture, TestApp, TestNode, create_site};
+use crate::support::{SiteFixture, TestApp, TestNode, assign_manually, create_site};
 
 async fn list(
     node: &TestNode,
@@ -50,16 +49,7 @@ async fn visitor_writes(
 #[tokio::test]
 async fn the_queue_mine_open_and_closed_views_list_what_their_names_say() {
     let app = TestApp::spawn().await;
-    settings::save(
-        &app.db,
-        app.site.id,
-        RoutingSettings {
-            auto_assign: false,
-            ..RoutingSettings::default()
-        },
-    )
-    .await
-    .unwrap();
+    assign_manually(&app.db, app.site.id).await;
     let admin = login(&app.node, &app.site.admin_email).await.access_token;
     let agent_token = login(&app.node, &app.site.agent_email).await.access_token;
 

@@ -16,7 +16,9 @@ use sqlx::PgPool;
 use crate::assignment::assigned_to;
 use crate::messaging::{agent, send_as_visitor, visitor};
 use crate::support::client::{Socket, http, login, visitor_session};
-use crate::support::{TestApp, create_site, department, join_department};
+use crate::support::{
+    TestApp, assign_manually, create_site, department, join_department, mark_vip,
+};
 
 async fn set_max_chats(db: &PgPool, agent: AgentId, max_chats: i32) {
     sqlx::query("UPDATE agents SET max_chats = $2 WHERE id = $1")
@@ -177,11 +179,7 @@ async fn a_vip_visitor_goes_ahead_of_those_who_came_earlier() {
         1
     );
     let vip = visitor_session(&app.node, &app.site).await;
-    sqlx::query("UPDATE visitors SET vip = true WHERE id = $1")
-        .bind(vip.visitor_id.0)
-        .execute(&app.db)
-        .await
-        .unwrap();
+    mark_vip(&app.db, vip.visitor_id).await;
     let mut vip_widget = visitor(&app.node, &vip.visitor_token).await;
 
     let vip_chat = send_as_visitor(&mut vip_widget, "I am a VIP").await;
@@ -210,16 +208,7 @@ async fn opened(desk: &mut Socket, id: ConversationId) -> ConversationSummary {
 #[tokio::test]
 async fn the_inbox_says_what_raises_each_waiting_visitors_priority() {
     let app = TestApp::spawn().await;
-    settings::save(
-        &app.db,
-        app.site.id,
-        RoutingSettings {
-            auto_assign: false,
-            ..RoutingSettings::default()
-        },
-    )
-    .await
-    .unwrap();
+    assign_manually(&app.db, app.site.id).await;
     let sales = department(&app.db, app.site.id, "Sales").await;
     sqlx::query("UPDATE departments SET urgent = true WHERE id = $1")
         .bind(sales.0)
@@ -230,11 +219,7 @@ async fn the_inbox_says_what_raises_each_waiting_visitors_priority() {
     let mut desk = agent(&app.node, &ali.access_token).await;
 
     let vip = visitor_session(&app.node, &app.site).await;
-    sqlx::query("UPDATE visitors SET vip = true WHERE id = $1")
-        .bind(vip.visitor_id.0)
-        .execute(&app.db)
-        .await
-        .unwrap();
+    mark_vip(&app.db, vip.visitor_id).await;
     let mut vip_widget = visitor(&app.node, &vip.visitor_token).await;
     let vip_chat = send_as_visitor(&mut vip_widget, "I am a VIP")
         .await

@@ -16,9 +16,10 @@ use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 use livedesk_protocol::api::Role;
-use livedesk_protocol::ids::{AgentId, DepartmentId, SiteId};
+use livedesk_protocol::ids::{AgentId, DepartmentId, SiteId, VisitorId};
 use livedesk_server::Application;
 use livedesk_server::admin::{self, NewAgent};
+use livedesk_server::assignment::settings::{self, RoutingSettings};
 use livedesk_server::config::{Config, Source};
 use livedesk_server::state::AppState;
 use sqlx::{Connection, PgConnection, PgPool};
@@ -264,7 +265,45 @@ impl TestApp {
     }
 }
 
-/// A site with one admin and one agent, all with [`PASSWORD`].
+/// The installation's superadmin, `email` with [`PASSWORD`].
+pub async fn create_superadmin(db: &PgPool, email: &str) {
+    admin::create_agent(
+        db,
+        NewAgent {
+            site: None,
+            email,
+            name: "Root",
+            role: Role::Superadmin,
+            password: PASSWORD,
+        },
+    )
+    .await
+    .expect("superadmin");
+}
+
+/// Marks `visitor` a VIP of their site.
+pub async fn mark_vip(db: &PgPool, visitor: VisitorId) {
+    sqlx::query("UPDATE visitors SET vip = true WHERE id = $1")
+        .bind(visitor.0)
+        .execute(db)
+        .await
+        .unwrap();
+}
+
+/// The agents of `site` take chats from the queue themselves: no auto-assignment.
+pub async fn assign_manually(db: &PgPool, site: SiteId) {
+    settings::save(
+        db,
+        site,
+        RoutingSettings {
+            auto_assign: false,
+            ..RoutingSettings::default()
+        },
+    )
+    .await
+    .expect("routing settings");
+}
+
 /// A department of `site`.
 pub async fn department(db: &PgPool, site: SiteId, name: &str) -> DepartmentId {
     let id = DepartmentId::new_random();
@@ -288,6 +327,7 @@ pub async fn join_department(db: &PgPool, agent: AgentId, department: Department
         .unwrap();
 }
 
+/// A site with one admin and one agent, all with [`PASSWORD`].
 pub async fn create_site(db: &PgPool, name: &str, origin: &str) -> SiteFixture {
     let site = admin::create_site(db, name, &[origin.to_owned()])
         .await

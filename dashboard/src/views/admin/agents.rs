@@ -83,14 +83,6 @@ pub fn AgentsPage() -> impl IntoView {
     }
 }
 
-fn role_name(role: Role) -> &'static str {
-    match role {
-        Role::Superadmin => "Superadmin",
-        Role::Admin => "Admin",
-        Role::Agent => "Agent",
-    }
-}
-
 fn replace(agents: RwSignal<Vec<SiteAgent>>, changed: SiteAgent) {
     agents.update(|list| match list.iter_mut().find(|a| a.id == changed.id) {
         Some(slot) => *slot = changed,
@@ -130,7 +122,7 @@ fn AgentRow(
         <tr data-ld="agent-row" data-email=agent.email.clone() data-active=active.to_string()>
             <td class="ld-cell-main">{agent.name.clone()} {is_me.then(|| view! { <span class="ld-muted">" (you)"</span> })}</td>
             <td>{agent.email.clone()}</td>
-            <td data-ld="agent-role">{role_name(agent.role)}</td>
+            <td data-ld="agent-role">{crate::views::format::role(agent.role)}</td>
             <td>{agent.routing.max_chats}</td>
             <td>
                 {if active {
