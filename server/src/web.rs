@@ -15,9 +15,14 @@ use crate::state::AppState;
 
 pub fn router(state: &AppState) -> Router<AppState> {
     let web = &state.config.web_dir;
-    // `build-web` writes a `gzip -9` copy beside each file (`loader.js.gz`, …), sent to
-    // browsers that accept gzip: the loader is weighed in gzip bytes on every host page.
-    let files = |app: &str| ServeDir::new(web.join(app)).precompressed_gzip();
+    // `build-web` writes a brotli and a `gzip -9` copy beside each file (`loader.js.br`,
+    // `loader.js.gz`, …): brotli goes to browsers that accept it, gzip to the others that
+    // accept gzip. The loader is weighed in compressed bytes on every host page.
+    let files = |app: &str| {
+        ServeDir::new(web.join(app))
+            .precompressed_br()
+            .precompressed_gzip()
+    };
     Router::new()
         .route("/widget/frame", get(frame))
         .route("/widget/preview", get(preview))

@@ -1455,43 +1455,55 @@ async fn a_visitor_who_asked_for_reduced_motion_gets_a_widget_that_does_not_move
     moving.close().await.ok();
 }
 
+/// Host pages download the loader compressed, in under 4 KB: as brotli where the browser
+/// takes it, else as gzip, else as it is.
 #[tokio::test]
-async fn host_pages_download_the_loader_gzipped_in_under_4_kb() {
+async fn host_pages_download_the_loader_compressed_in_under_4_kb() {
     let app = TestApp::spawn().await;
     let url = app.node.url("/widget/loader.js");
-
-    let gzipped = http()
-        .get(&url)
-        .header("accept-encoding", "gzip, deflate, br")
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(gzipped.status(), 200);
-    let header = |r: &reqwest::Response, name: &str| {
-        r.headers()
-            .get(name)
-            .map(|v| v.to_str().unwrap().to_owned())
+    let fetch = |accept: Option<&'static str>| {
+        let request = http().get(&url);
+        let request = match accept {
+            Some(accept) => request.header("accept-encoding", accept),
+            None => request,
+        };
+        async move {
+            let response = request.send().await.unwrap();
+            assert_eq!(response.status(), 200);
+            let header = |name: &str| {
+                response
+                    .headers()
+                    .get(name)
+                    .map(|v| v.to_str().unwrap().to_owned())
+            };
+            let (encoding, kind) = (header("content-encoding"), header("content-type"));
+            assert!(kind.unwrap().contains("javascript"));
+            (encoding, response.bytes().await.unwrap().to_vec())
+        }
     };
-    assert_eq!(
-        header(&gzipped, "content-encoding").as_deref(),
-        Some("gzip")
-    );
-    assert!(
-        header(&gzipped, "content-type")
-            .unwrap()
-            .contains("javascript")
-    );
-    let size = gzipped.bytes().await.unwrap().len();
-    assert!(size <= 4000, "the loader is {size} bytes gzipped");
 
-    // A client that does not take gzip gets the script itself.
-    let plain = http().get(&url).send().await.unwrap();
-    assert_eq!(header(&plain, "content-encoding"), None);
+    // A client that takes no compression gets the script itself.
+    let (encoding, plain) = fetch(None).await;
+    assert_eq!(encoding, None);
+    assert!(plain.starts_with(b"/*! Livedesk loader */"));
+
+    let (encoding, brotli) = fetch(Some("gzip, deflate, br")).await;
+    assert_eq!(encoding.as_deref(), Some("br"));
     assert!(
-        plain
-            .text()
-            .await
-            .unwrap()
-            .starts_with("/*! Livedesk loader */")
+        brotli.len() <= 4000,
+        "the loader is {} bytes as brotli",
+        brotli.len()
     );
+    let mut unpacked = Vec::new();
+    brotli::BrotliDecompress(&mut brotli.as_slice(), &mut unpacked).unwrap();
+    assert_eq!(unpacked, plain, "the brotli copy is of the script served");
+
+    let (encoding, gzip) = fetch(Some("gzip, deflate")).await;
+    assert_eq!(encoding.as_deref(), Some("gzip"));
+    assert!(
+        gzip.len() <= 4000,
+        "the loader is {} bytes gzipped",
+        gzip.len()
+    );
+    assert!(brotli.len() < gzip.len());
 }

@@ -1,8 +1,9 @@
 //! `cargo xtask bench-dashboard`: what the dashboard's first load costs an agent, written
 //! to the "Dashboard" section of `docs/benchmarks.md` (between its own markers).
 //!
-//! - Transfer size: `gzip -9` of every file the first load fetches (page, boot script,
-//!   CSS, wasm-bindgen glue, wasm), from the `build-web` output.
+//! - Transfer size of every file the first load fetches (page, boot script, CSS,
+//!   wasm-bindgen glue, wasm) as the server sends it: the brotli copies `build-web` writes
+//!   (browsers over HTTPS), and `gzip -9` (clients that take only gzip).
 //! - Time to interactive, [`RUNS`] times in headless Chromium with a fresh profile: from
 //!   navigation start until the sign-in form is on screen and its e-mail field takes focus
 //!   (the wasm app has started, mounted and found no saved session). The files come from a
@@ -51,12 +52,16 @@ pub fn bench_dashboard() -> Result<()> {
     let web = paths::default_web_dir();
     web::build(&web)?;
     let dir = web.join("dashboard");
-    let mut total = 0;
+    let (mut total_br, mut total_gzip) = (0, 0);
     let mut rows = Vec::new();
     for name in FILES {
-        let size = gzip_size(&dir.join(name))?;
-        total += size;
-        rows.push((name, size));
+        let br = std::fs::metadata(dir.join(format!("{name}.br")))
+            .with_context(|| format!("{name}.br: is the build current?"))?
+            .len();
+        let gzip = gzip_size(&dir.join(name))?;
+        total_br += br;
+        total_gzip += gzip;
+        rows.push((name, br, gzip));
     }
     let chromium = which("chromium").context("chromium is missing: run `cargo xtask setup`")?;
     let mut times = Vec::new();
@@ -69,11 +74,13 @@ pub fn bench_dashboard() -> Result<()> {
     let load = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
     let text = format!(
         "{BEGIN}\n\n| figure | value |\n|---|---|\n\
+         | first load, every file, brotli (as sent to browsers over HTTPS) | {} |\n\
          | first load, every file, gzip -9 | {} |\n\
          | navigation → sign-in form interactive, headless Chromium, median of {RUNS} | {:.0} ms (runs: {}) |\n\n\
-         Files, gzip -9: {}. Machine load average while measuring (1, 5, 15 min): {}; the \
+         Files, brotli / gzip -9: {}. Machine load average while measuring (1, 5, 15 min): {}; the \
          times move with it. Not counted: the session restore and the socket after sign-in.\n\n{END}",
-        kb(total),
+        kb(total_br),
+        kb(total_gzip),
         times[RUNS / 2],
         times
             .iter()
@@ -81,7 +88,7 @@ pub fn bench_dashboard() -> Result<()> {
             .collect::<Vec<_>>()
             .join(", "),
         rows.iter()
-            .map(|(f, s)| format!("`{f}` {}", kb(*s)))
+            .map(|(f, br, gzip)| format!("`{f}` {} / {}", kb(*br), kb(*gzip)))
             .collect::<Vec<_>>()
             .join(", "),
         load.split_whitespace()
