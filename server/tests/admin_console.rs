@@ -18,8 +18,8 @@ use livedesk_protocol::routing::{RoutingConfig, Strategy};
 use serde_json::json;
 
 use support::browser::{Driver, js, sign_in_dashboard_as, text_of, until, visible};
-use support::client::{Socket, http, login, visitor_session};
-use support::{PASSWORD, TestApp, create_site, create_superadmin};
+use support::client::{Socket, http, login, ready_visitor, visitor_says, visitor_session};
+use support::{PASSWORD, TestApp, create_site, create_superadmin, department, join_department};
 
 async fn sign_in(client: &Client, base: &str, email: &str, password: &str) {
     sign_in_dashboard_as(client, base, email, password).await;
@@ -715,6 +715,160 @@ async fn a_superadmin_creates_a_site_and_its_admin_and_suspending_it_signs_the_a
     mehmet.close().await.ok();
 }
 
+/// The count `sql` gives for the test's site (`$1`) and `value` (`$2`).
+async fn rows(app: &TestApp, sql: &'static str, value: &str) -> i64 {
+    sqlx::query_scalar(sql)
+        .bind(app.site.id.0)
+        .bind(value)
+        .fetch_one(&app.db)
+        .await
+        .unwrap()
+}
+
+/// An admin edits a canned response and a department, and removes them and a tag: each
+/// removal asks first, "Keep" keeps it, "Yes" removes it, and a tag removed goes from the
+/// conversations that had it.
+#[tokio::test]
+async fn an_admin_edits_and_removes_canned_responses_departments_and_tags_after_confirming() {
+    let app = TestApp::spawn().await;
+    sqlx::query(
+        "INSERT INTO canned_responses (id, site_id, shortcut, body) VALUES ($1, $2, '/kargo', 'Kargonuz yolda.')",
+    )
+    .bind(uuid::Uuid::new_v4())
+    .bind(app.site.id.0)
+    .execute(&app.db)
+    .await
+    .unwrap();
+    let sales = department(&app.db, app.site.id, "Sales").await;
+    let ali = login(&app.node, &app.site.agent_email).await;
+    join_department(&app.db, ali.agent.id, sales).await;
+    sqlx::query("INSERT INTO site_tags (id, site_id, name) VALUES ($1, $2, 'iade')")
+        .bind(uuid::Uuid::new_v4())
+        .bind(app.site.id.0)
+        .execute(&app.db)
+        .await
+        .unwrap();
+    let session = visitor_session(&app.node, &app.site).await;
+    let mut widget = ready_visitor(&app.node, &session.visitor_token).await;
+    let conversation = visitor_says(&mut widget, "I want to send it back").await;
+    sqlx::query(
+        "INSERT INTO conversation_tags (site_id, conversation_id, tag) VALUES ($1, $2, 'iade')",
+    )
+    .bind(app.site.id.0)
+    .bind(conversation.0)
+    .execute(&app.db)
+    .await
+    .unwrap();
+
+    let base = app.node.origin();
+    let driver = Driver::start();
+    let (admin, _profile) = driver.browser().await;
+    sign_in(&admin, &base, &app.site.admin_email, PASSWORD).await;
+
+    // A canned response: edited, kept once, then removed.
+    open_settings(&admin, &base, "canned-responses").await;
+    let card = "[data-ld=canned-response][data-shortcut='/kargo']";
+    click(&admin, &format!("{card} [data-ld=canned-edit]")).await;
+    type_into(
+        &admin,
+        "[data-ld=canned-editor] textarea[name=body]",
+        "Kargonuz yolda, yarın elinizde.",
+    )
+    .await;
+    click(&admin, "[data-ld=canned-editor] [data-ld=canned-save]").await;
+    until(&admin, "the edited canned response", || async {
+        text_of(&admin, card).await.contains("yarın elinizde")
+    })
+    .await;
+    let canned = "SELECT count(*) FROM canned_responses WHERE site_id = $1 AND body = $2";
+    assert_eq!(
+        rows(&app, canned, "Kargonuz yolda, yarın elinizde.").await,
+        1
+    );
+    click(&admin, &format!("{card} [data-ld=canned-remove]")).await;
+    click(&admin, &format!("{card} [data-ld=canned-remove-cancel]")).await;
+    assert!(visible(&admin, &format!("{card} [data-ld=canned-remove]")).await);
+    assert_eq!(
+        rows(&app, canned, "Kargonuz yolda, yarın elinizde.").await,
+        1
+    );
+    click(&admin, &format!("{card} [data-ld=canned-remove]")).await;
+    click(&admin, &format!("{card} [data-ld=canned-remove-confirm]")).await;
+    until(&admin, "the canned response gone", || async {
+        !visible(&admin, card).await && visible(&admin, "[data-ld=canned-empty]").await
+    })
+    .await;
+    assert_eq!(
+        rows(&app, canned, "Kargonuz yolda, yarın elinizde.").await,
+        0
+    );
+
+    // A department: renamed, then removed; its agent is left in none.
+    open_settings(&admin, &base, "departments").await;
+    click(
+        &admin,
+        "[data-ld=department][data-name=Sales] [data-ld=department-edit]",
+    )
+    .await;
+    type_into(
+        &admin,
+        "[data-ld=department-editor] input[name=name]",
+        "Satış",
+    )
+    .await;
+    click(
+        &admin,
+        "[data-ld=department-editor] [data-ld=department-save]",
+    )
+    .await;
+    let renamed = "[data-ld=department][data-name='Satış']";
+    until(&admin, "the renamed department", || async {
+        visible(&admin, renamed).await
+    })
+    .await;
+    let departments = "SELECT count(*) FROM departments WHERE site_id = $1 AND name = $2";
+    assert_eq!(rows(&app, departments, "Satış").await, 1);
+    click(&admin, &format!("{renamed} [data-ld=department-remove]")).await;
+    click(
+        &admin,
+        &format!("{renamed} [data-ld=department-remove-confirm]"),
+    )
+    .await;
+    until(&admin, "the department gone", || async {
+        !visible(&admin, renamed).await
+    })
+    .await;
+    assert_eq!(rows(&app, departments, "Satış").await, 0);
+    let left_in: Option<uuid::Uuid> =
+        sqlx::query_scalar("SELECT department_id FROM agents WHERE id = $1")
+            .bind(ali.agent.id.0)
+            .fetch_one(&app.db)
+            .await
+            .unwrap();
+    assert_eq!(left_in, None);
+
+    // A tag in use: removed from the list and from its conversation.
+    open_settings(&admin, &base, "tags").await;
+    let tag = "[data-ld=tag-row][data-name=iade]";
+    until(&admin, "the tag with its conversation counted", || async {
+        text_of(&admin, &format!("{tag} [data-ld=tag-count]")).await == "1"
+    })
+    .await;
+    click(&admin, &format!("{tag} [data-ld=tag-remove]")).await;
+    assert!(
+        text_of(&admin, tag).await.contains("every conversation"),
+        "the question says what removing does"
+    );
+    click(&admin, &format!("{tag} [data-ld=tag-remove-confirm]")).await;
+    until(&admin, "the tag gone", || async {
+        !visible(&admin, tag).await
+    })
+    .await;
+    let tagged = "SELECT count(*) FROM conversation_tags WHERE site_id = $1 AND tag = $2";
+    assert_eq!(rows(&app, tagged, "iade").await, 0);
+    admin.close().await.ok();
+}
+
 /// The value of the input `css`.
 async fn value_of(client: &Client, css: &str) -> String {
     client
@@ -858,11 +1012,9 @@ async fn an_invited_agent_opens_the_link_chooses_a_password_and_is_signed_in() {
     .await;
     let revoked = value_of(&admin, "[data-ld=invite-link]").await;
     assert_ne!(revoked, link);
-    click(
-        &admin,
-        "[data-ld=invite-row][data-email='late@example.com'] [data-ld=invite-revoke]",
-    )
-    .await;
+    let late = "[data-ld=invite-row][data-email='late@example.com']";
+    click(&admin, &format!("{late} [data-ld=invite-revoke]")).await;
+    click(&admin, &format!("{late} [data-ld=invite-revoke-confirm]")).await;
     until(&admin, "the revoked invitation gone", || async {
         !visible(&admin, "[data-ld=invite-row]").await
     })

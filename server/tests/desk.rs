@@ -233,6 +233,26 @@ async fn an_agent_takes_a_waiting_chat_answers_tags_notes_edits_and_closes_it() 
             .contains("kargo")
     })
     .await;
+    // A second tag, put on by mistake, comes off with its ×.
+    type_into(&agent, "[data-ld=tag-input]", "iade\n").await;
+    let mistake = "[data-ld=tags] [data-ld=tag][data-tag=iade]";
+    until(&agent, "the second tag", || async {
+        visible(&agent, mistake).await
+    })
+    .await;
+    click(&agent, &format!("{mistake} [data-ld=untag]")).await;
+    until(&agent, "the second tag gone", || async {
+        !visible(&agent, mistake).await && text_of(&agent, "[data-ld=tags]").await.contains("kargo")
+    })
+    .await;
+    let tags: Vec<String> = sqlx::query_scalar(
+        "SELECT tag FROM conversation_tags WHERE conversation_id = $1 ORDER BY tag",
+    )
+    .bind(conversation.0)
+    .fetch_all(&app.db)
+    .await
+    .unwrap();
+    assert_eq!(tags, ["kargo"]);
     type_into(&agent, "[data-ld=note-input]", "Kargo firmasını aradım").await;
     click(&agent, "[data-ld=note-add]").await;
     until(&agent, "the note", || async {

@@ -138,7 +138,7 @@ fn TagEditor(id: ConversationId, summary: Memo<Option<ConversationSummary>>) -> 
             {move || tags().into_iter().map(|tag| {
                 let remove = tag.clone();
                 view! {
-                    <span class="ld-tag" data-ld="tag">
+                    <span class="ld-tag" data-ld="tag" data-tag=tag.clone()>
                         {tag.clone()}
                         <button type="button" class="ld-tag__remove" data-ld="untag" aria-label=format!("Remove tag {tag}")
                             on:click=move |_| desk.untag(id, remove.clone())>"×"</button>

@@ -7,6 +7,7 @@ use time::OffsetDateTime;
 
 use super::actions_bar::ActionsBar;
 use super::composer::Composer;
+use super::confirm::ConfirmButton;
 use super::files::{self, FileLink};
 use super::format;
 use super::side_panel::SidePanel;
@@ -204,7 +205,6 @@ fn MessageBubble(
     };
     let changeable = desk.may_change(&message, OffsetDateTime::now_utc());
     let (editing, set_editing) = signal(false);
-    let (confirming, set_confirming) = signal(false);
     let draft = RwSignal::new(message.body.clone());
     let edit_error = RwSignal::new(None::<String>);
     let message_id = message.id;
@@ -244,15 +244,9 @@ fn MessageBubble(
             {body}
             <div class="ld-msg__foot">
                 {(changeable && mine).then(|| view! {
-                    <Show when=move || confirming.get() fallback=move || view! {
-                        <button type="button" class="ld-link ld-msg__action" data-ld="edit" on:click=move |_| set_editing.set(true)>"Edit"</button>
-                        <button type="button" class="ld-link ld-msg__action" data-ld="delete" on:click=move |_| set_confirming.set(true)>"Delete"</button>
-                    }>
-                        <span class="ld-msg__confirm">"Delete for everyone?"</span>
-                        <button type="button" class="ld-link ld-msg__action ld-link--danger" data-ld="delete-confirm"
-                            on:click=move |_| { set_confirming.set(false); desk.delete(message_id); }>"Delete"</button>
-                        <button type="button" class="ld-link ld-msg__action" data-ld="delete-cancel" on:click=move |_| set_confirming.set(false)>"Keep"</button>
-                    </Show>
+                    <button type="button" class="ld-link ld-msg__action" data-ld="edit" on:click=move |_| set_editing.set(true)>"Edit"</button>
+                    <ConfirmButton ld="delete" label="Delete" question="Delete for everyone?" link=true
+                        on_confirm=Callback::new(move |()| desk.delete(message_id))/>
                 })}
                 {move || delivery().map(|(state, text)| view! { <span class="ld-ticks" data-ld="delivery" data-state=state>{text}</span> })}
             </div>

@@ -10,6 +10,7 @@ mod admin;
 mod app;
 mod call;
 mod composer;
+mod confirm;
 mod conversation;
 mod files;
 mod format;

@@ -8,6 +8,7 @@ use livedesk_protocol::ids::CannedResponseId;
 
 use super::{Feedback, FeedbackLine, LoadState, delete, fetch, send};
 use crate::desk::{Desk, Load};
+use crate::views::confirm::ConfirmButton;
 
 #[component]
 pub fn CannedResponsesPage() -> impl IntoView {
@@ -37,7 +38,7 @@ fn CannedCard(canned: CannedResponse, list: RwSignal<Vec<CannedResponse>>) -> im
     let editing = RwSignal::new(false);
     let feedback = RwSignal::new(Feedback::Idle);
     let id = canned.id;
-    let remove = move |_| {
+    let remove = move |()| {
         feedback.set(Feedback::Saving);
         spawn_local(async move {
             let result = delete(desk, format!("/api/v1/site/canned-responses/{id}")).await;
@@ -57,7 +58,7 @@ fn CannedCard(canned: CannedResponse, list: RwSignal<Vec<CannedResponse>>) -> im
                     <div class="ld-card__head">
                         <code class="ld-card__title">{canned.shortcut.clone()}</code>
                         <button type="button" class="ld-button" data-ld="canned-edit" on:click=move |_| editing.set(true)>"Edit"</button>
-                        <button type="button" class="ld-button" data-ld="canned-remove" on:click=remove>"Remove"</button>
+                        <ConfirmButton ld="canned-remove" label="Remove" question="Remove it for every agent?" on_confirm=Callback::new(remove)/>
                         <FeedbackLine feedback/>
                     </div>
                     <p class="ld-card__body">{canned.body.clone()}</p>

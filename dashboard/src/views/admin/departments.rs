@@ -9,6 +9,7 @@ use livedesk_protocol::routing::{Department, DepartmentInput};
 use super::routing::{strategy_from_key, strategy_key, strategy_label};
 use super::{Feedback, FeedbackLine, LoadState, delete, fetch, send};
 use crate::desk::{Desk, Load};
+use crate::views::confirm::ConfirmButton;
 
 #[component]
 pub fn DepartmentsPage() -> impl IntoView {
@@ -38,7 +39,7 @@ fn DepartmentCard(department: Department, list: RwSignal<Vec<Department>>) -> im
     let editing = RwSignal::new(false);
     let feedback = RwSignal::new(Feedback::Idle);
     let id = department.id;
-    let remove = move |_| {
+    let remove = move |()| {
         feedback.set(Feedback::Saving);
         spawn_local(async move {
             let result = delete(desk, format!("/api/v1/site/departments/{id}")).await;
@@ -60,7 +61,7 @@ fn DepartmentCard(department: Department, list: RwSignal<Vec<Department>>) -> im
                         {department.urgent.then(|| view! { <span class="ld-pill ld-pill--busy">"Urgent"</span> })}
                         <span class="ld-muted">{department.strategy.map_or("The site's strategy", strategy_label)}</span>
                         <button type="button" class="ld-button" data-ld="department-edit" on:click=move |_| editing.set(true)>"Edit"</button>
-                        <button type="button" class="ld-button" data-ld="department-remove" on:click=remove>"Remove"</button>
+                        <ConfirmButton ld="department-remove" label="Remove" question="Remove it? Its agents and chats keep no department." on_confirm=Callback::new(remove)/>
                         <FeedbackLine feedback/>
                     </div>
                 }

@@ -12,6 +12,7 @@ use super::{
     Feedback, FeedbackLine, LoadState, capitalised, copy_to_clipboard, delete, fetch, send,
 };
 use crate::desk::{Desk, Load};
+use crate::views::confirm::ConfirmButton;
 use crate::views::format;
 
 /// The address that opens the invitation `token` in this dashboard.
@@ -58,7 +59,7 @@ fn InviteRow(invite: Invite, invites: RwSignal<Vec<Invite>>) -> impl IntoView {
     let desk = expect_context::<Desk>();
     let feedback = RwSignal::new(Feedback::Idle);
     let id = invite.id;
-    let revoke = move |_| {
+    let revoke = move |()| {
         feedback.set(Feedback::Saving);
         spawn_local(async move {
             let result = delete(desk, format!("/api/v1/site/invites/{id}")).await;
@@ -83,7 +84,7 @@ fn InviteRow(invite: Invite, invites: RwSignal<Vec<Invite>>) -> impl IntoView {
             <td>{format::role(invite.role)}</td>
             <td class:ld-feedback--error=invite.expired>{state}</td>
             <td><div class="ld-admin__actions">
-                <button type="button" class="ld-button" data-ld="invite-revoke" on:click=revoke>"Revoke"</button>
+                <ConfirmButton ld="invite-revoke" label="Revoke" question="The link stops working. Revoke it?" on_confirm=Callback::new(revoke)/>
                 <FeedbackLine feedback/>
             </div></td>
         </tr>

@@ -8,6 +8,7 @@ use livedesk_protocol::ids::SiteTagId;
 
 use super::{Feedback, FeedbackLine, LoadState, delete, fetch, send};
 use crate::desk::{Desk, Load};
+use crate::views::confirm::ConfirmButton;
 
 #[component]
 pub fn TagsPage() -> impl IntoView {
@@ -40,7 +41,7 @@ fn TagRow(tag: SiteTag, list: RwSignal<Vec<SiteTag>>) -> impl IntoView {
     let editing = RwSignal::new(false);
     let feedback = RwSignal::new(Feedback::Idle);
     let id = tag.id;
-    let remove = move |_| {
+    let remove = move |()| {
         feedback.set(Feedback::Saving);
         spawn_local(async move {
             let result = delete(desk, format!("/api/v1/site/tags/{id}")).await;
@@ -58,7 +59,7 @@ fn TagRow(tag: SiteTag, list: RwSignal<Vec<SiteTag>>) -> impl IntoView {
             <td data-ld="tag-count">{tag.conversations}</td>
             <td><div class="ld-admin__actions">
                 <button type="button" class="ld-button" data-ld="tag-edit" aria-expanded=move || editing.get().to_string() on:click=move |_| editing.update(|e| *e = !*e)>"Edit"</button>
-                <button type="button" class="ld-button" data-ld="tag-remove" on:click=remove>"Remove"</button>
+                <ConfirmButton ld="tag-remove" label="Remove" question="Take it off every conversation?" on_confirm=Callback::new(remove)/>
                 <FeedbackLine feedback/>
                 <Show when=move || editing.get()><TagForm list existing=Some(stored.clone())/></Show>
             </div></td>
