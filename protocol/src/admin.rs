@@ -621,7 +621,7 @@ mod tests {
     #[test]
     fn new_agents_are_checked() {
         let good = agent(" ada@example.com ", " Ada ", Role::Agent, "0123456789");
-        let parsed = good.parse().unwrap();
+        let parsed = good.parse().expect("valid");
         assert_eq!(
             (parsed.email.as_str(), parsed.name.as_str()),
             ("ada@example.com", "Ada")
@@ -666,7 +666,7 @@ mod tests {
         assert_eq!(
             invite(" ada@example.com ", Role::Admin)
                 .parse()
-                .unwrap()
+                .expect("valid")
                 .email,
             "ada@example.com"
         );
@@ -683,7 +683,7 @@ mod tests {
             name: name.into(),
             password: password.into(),
         };
-        let accepted = accept(" Ada ", "0123456789").parse().unwrap();
+        let accepted = accept(" Ada ", "0123456789").parse().expect("valid");
         assert_eq!(
             (accepted.token.as_str(), accepted.name.as_str()),
             ("abc", "Ada")
@@ -701,10 +701,10 @@ mod tests {
             shortcut: s.into(),
             body: "Thank you!".into(),
         };
-        assert_eq!(input("/Thanks").parse().unwrap().shortcut, "/thanks");
-        assert_eq!(input("thanks").parse().unwrap().shortcut, "/thanks");
+        assert_eq!(input("/Thanks").parse().expect("valid").shortcut, "/thanks");
+        assert_eq!(input("thanks").parse().expect("valid").shortcut, "/thanks");
         assert_eq!(
-            input("/price-list_2").parse().unwrap().shortcut,
+            input("/price-list_2").parse().expect("valid").shortcut,
             "/price-list_2"
         );
         for bad in [
@@ -733,12 +733,12 @@ mod tests {
             name: " Billing ".into(),
             color: c.map(str::to_owned),
         };
-        let parsed = tag(Some("#0F766E")).parse().unwrap();
+        let parsed = tag(Some("#0F766E")).parse().expect("valid");
         assert_eq!(
             (parsed.name.as_str(), parsed.color.as_deref()),
             ("billing", Some("#0f766e"))
         );
-        assert_eq!(tag(Some("")).parse().unwrap().color, None);
+        assert_eq!(tag(Some("")).parse().expect("valid").color, None);
         assert_eq!(tag(Some("red")).parse(), Err(SiteTagError::Color));
         assert_eq!(tag(Some("#fff")).parse(), Err(SiteTagError::Color));
     }
@@ -754,7 +754,7 @@ mod tests {
             ..Default::default()
         }
         .parse()
-        .unwrap();
+        .expect("valid");
         assert_eq!(
             settings.data_config(),
             r##"{"lang":"tr","primaryColor":"#0f766e","position":"left","welcomeMessage":"It's me"}"##
