@@ -11,7 +11,8 @@ use crate::messaging::{agent, answer, send_as_agent, send_as_visitor, visitor};
 use crate::support::client::{http, login, visitor_session};
 use crate::support::{SiteFixture, TestApp, TestNode, assign_manually, create_site};
 
-async fn list(
+/// The conversations `GET /api/v1/conversations{query}` lists for `token`, or the refusal.
+pub async fn list(
     node: &TestNode,
     token: &str,
     query: &str,

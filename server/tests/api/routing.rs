@@ -14,8 +14,9 @@ use livedesk_server::routing::Strategy;
 use sqlx::PgPool;
 
 use crate::assignment::assigned_to;
+use crate::inbox::list;
 use crate::messaging::{agent, send_as_visitor, visitor};
-use crate::support::client::{Socket, http, login, visitor_session};
+use crate::support::client::{Socket, login, visitor_session};
 use crate::support::{
     TestApp, assign_manually, create_site, department, join_department, mark_vip,
 };
@@ -273,13 +274,7 @@ async fn the_inbox_says_what_raises_each_waiting_visitors_priority() {
         "+1 for each full 2 minutes waited"
     );
 
-    let queue: Vec<ConversationSummary> = http()
-        .get(app.node.url("/api/v1/conversations?view=queue"))
-        .bearer_auth(&ali.access_token)
-        .send()
-        .await
-        .unwrap()
-        .json()
+    let queue = list(&app.node, &ali.access_token, "?view=queue")
         .await
         .unwrap();
     let listed = |id| {
