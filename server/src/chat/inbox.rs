@@ -7,6 +7,8 @@ use livedesk_protocol::chat::{ConversationSummary, InboxView, MAX_SEARCH_CHARS};
 use livedesk_protocol::ids::{AgentId, ConversationId, DepartmentId, SiteId, VisitorId};
 use livedesk_protocol::routing::PriorityFactors;
 use sqlx::PgPool;
+use std::cmp::Reverse;
+use time::OffsetDateTime;
 
 use super::store::{AuthorKind, DbStatus, MessageRow};
 use crate::auth::CurrentAgent;
@@ -81,8 +83,9 @@ fn like_pattern(q: &str) -> String {
     format!("%{escaped}%")
 }
 
-/// The conversations of `site` that `query` names, for `agent`. The queue lists the longest
-/// waiting first, every other view the newest activity first.
+/// The conversations of `site` that `query` names, for `agent`. The queue lists the
+/// [`PAGE`] longest waiting in the order they are served (highest priority first, then the
+/// earliest arrival), every other view the newest activity first.
 pub async fn list(
     db: &PgPool,
     site: SiteId,
@@ -142,7 +145,7 @@ pub async fn list(
     )
     .fetch_all(db)
     .await?;
-    Ok(rows
+    let mut listed: Vec<ConversationSummary> = rows
         .into_iter()
         .map(|r| {
             let last_message = match (r.m_id, r.m_seq, r.m_author_kind, r.m_body, r.m_created_at) {
@@ -188,7 +191,12 @@ pub async fn list(
                 },
             }
         })
-        .collect())
+        .collect();
+    if query.view == InboxView::Queue {
+        let now = OffsetDateTime::now_utc();
+        listed.sort_by_key(|c| (Reverse(c.priority(now)), c.created_at));
+    }
+    Ok(listed)
 }
 
 #[cfg(test)]

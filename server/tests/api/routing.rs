@@ -191,6 +191,15 @@ async fn a_vip_visitor_goes_ahead_of_those_who_came_earlier() {
         2,
         "the earlier visitor moves back one place"
     );
+    let ali = login(&app.node, &app.site.agent_email).await;
+    let queue = list(&app.node, &ali.access_token, "?view=queue")
+        .await
+        .unwrap();
+    assert_eq!(
+        queue.iter().map(|c| c.id).collect::<Vec<_>>(),
+        [vip_chat.conversation_id, early_chat.conversation_id],
+        "the agents' queue lists them in the order they are served"
+    );
 }
 
 /// The summary the agents' sockets receive when conversation `id` opens.
@@ -286,6 +295,11 @@ async fn the_inbox_says_what_raises_each_waiting_visitors_priority() {
     assert_eq!(listed(vip_chat), Some(only_vip));
     assert_eq!(listed(again), Some(both));
     assert_eq!(listed(first), None, "a closed chat is not waiting");
+    assert_eq!(
+        queue.iter().map(|c| c.id).collect::<Vec<_>>(),
+        [vip_chat, again],
+        "in the order served: 5 before 4"
+    );
 }
 
 #[tokio::test]
